@@ -1,0 +1,346 @@
+package sh.antrieb;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import sh.antrieb.internal.ImageStore;
+import sh.antrieb.internal.LibvirtCluster;
+import sh.antrieb.internal.LibvirtHost;
+import sh.antrieb.internal.Provisioner;
+import sh.antrieb.internal.Settings;
+import sh.antrieb.internal.SshTransport;
+import sh.antrieb.internal.Sweeper;
+
+/**
+ * The client: one per process, built once, shared by all threads. Holds the libvirt connection, the
+ * SSH client and the image cache; clusters are cheap objects made from it. Closing it destroys every
+ * cluster it made.
+ *
+ * <pre>{@code
+ * try (Antrieb antrieb = Antrieb.local();
+ *      Cluster cluster = antrieb.provision("debian12 x3")) {
+ *     ExecResult r = cluster.exec("node1", "ssh node2 hostname");
+ * }
+ * }</pre>
+ */
+public final class Antrieb implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Antrieb.class);
+    private static final Duration SWEEP_INTERVAL = Duration.ofSeconds(30);
+
+    private final Settings settings;
+    private final LibvirtHost host;
+    private final SshTransport ssh;
+    private final ImageStore images;
+    private final Accelerator accelerator;
+    private final Provisioner provisioner;
+    private final Semaphore slots;
+    private final Map<String, LibvirtCluster> clusters = new ConcurrentHashMap<>();
+    private final Map<String, ScheduledFuture<?>> expiries = new ConcurrentHashMap<>();
+    private final ExecutorService executor;
+    private final ScheduledExecutorService scheduler;
+    private volatile boolean closed;
+
+    private Antrieb(Settings settings) {
+        this.settings = settings;
+        this.host = LibvirtHost.connect(settings.uri());
+        try {
+            this.accelerator = settings.accelerator() != null ? settings.accelerator() : host.detectAccelerator();
+            this.ssh = new SshTransport();
+            this.images = new ImageStore(settings.imageCache(), host);
+            AtomicInteger threads = new AtomicInteger();
+            this.executor = Executors.newCachedThreadPool(r -> daemon(r, "antrieb-worker-" + threads.incrementAndGet()));
+            this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "antrieb-reaper"));
+            this.provisioner = new Provisioner(host, images, ssh, settings, accelerator, executor);
+            this.slots = new Semaphore(settings.maxConcurrentClusters(), true);
+        } catch (RuntimeException e) {
+            host.close();
+            throw e;
+        }
+        log.info("antrieb: connected to {} (accelerator {})", settings.uri(), accelerator);
+        sweepQuietly();
+        scheduler.scheduleWithFixedDelay(this::sweepQuietly, SWEEP_INTERVAL.toSeconds(), SWEEP_INTERVAL.toSeconds(), TimeUnit.SECONDS);
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    /** A client for libvirt on this machine ({@code qemu:///system}, or {@code ANTRIEB_LIBVIRT_URI}). */
+    public static Antrieb local() {
+        return builder().build();
+    }
+
+    /** A client for the libvirt host at {@code uri}, e.g. {@code qemu:///system} or {@code qemu+ssh://host/system}. */
+    public static Antrieb connect(URI uri) {
+        return builder().uri(uri).build();
+    }
+
+    /** A builder starting from the defaults. */
+    public static Builder builder() {
+        return new Builder(Settings.defaults());
+    }
+
+    /** A builder starting from this client's settings. */
+    public Builder newBuilder() {
+        return new Builder(settings);
+    }
+
+    /** Provisions a cluster from shorthand, e.g. {@code provision("debian12 x3")}. */
+    public Cluster provision(String... shorthand) {
+        return provision(ClusterSpec.of(shorthand));
+    }
+
+    /**
+     * Provisions a cluster and waits until every node answers SSH.
+     *
+     * @throws InvalidSpecException    for a spec this host cannot satisfy (nothing was created)
+     * @throws LimitExceededException  when over a limit (nothing was created)
+     * @throws ProvisionException      when a node did not come up (everything created was removed)
+     * @throws HostNotReadyException   when an image cannot be built
+     */
+    public Cluster provision(ClusterSpec spec) {
+        long start = System.nanoTime();
+        checkOpen();
+        provisioner.validate(spec);
+        acquireSlot();
+        try {
+            LibvirtCluster cluster = provisioner.provision(spec, start, this::forget);
+            clusters.put(cluster.id(), cluster);
+            long delay = Math.max(0, cluster.expiresAt().toEpochMilli() - System.currentTimeMillis());
+            expiries.put(cluster.id(), scheduler.schedule(() -> expire(cluster), delay, TimeUnit.MILLISECONDS));
+            return cluster;
+        } catch (RuntimeException e) {
+            slots.release();
+            throw e;
+        }
+    }
+
+    private void acquireSlot() {
+        Duration wait = settings.queueTimeout();
+        boolean ok;
+        try {
+            ok = wait.isZero() ? slots.tryAcquire() : slots.tryAcquire(wait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LimitExceededException("interrupted while waiting for a free cluster slot");
+        }
+        if (!ok) {
+            throw new LimitExceededException("limit of " + settings.maxConcurrentClusters() + " concurrent clusters reached"
+                    + (wait.isZero() ? "" : " (waited " + wait.toSeconds() + " s)")
+                    + ": close a cluster first, or raise the limit with Antrieb.builder().maxConcurrentClusters(n)");
+        }
+    }
+
+    private void expire(LibvirtCluster cluster) {
+        log.info("cluster {}: TTL reached, destroying it", cluster.id());
+        try {
+            cluster.expireNow();
+        } catch (RuntimeException e) {
+            log.warn("cluster {}: destroy at TTL failed; the sweep will retry: {}", cluster.id(), e.getMessage());
+        }
+    }
+
+    private void forget(LibvirtCluster cluster) {
+        if (clusters.remove(cluster.id()) != null) {
+            ScheduledFuture<?> f = expiries.remove(cluster.id());
+            if (f != null) {
+                f.cancel(false);
+            }
+            slots.release();
+        }
+    }
+
+    /** The accelerator guests get on this host. */
+    public Accelerator accelerator() {
+        return accelerator;
+    }
+
+    /** The images this host can boot. */
+    public List<String> images() {
+        return images.names();
+    }
+
+    /** The clusters this client holds open. */
+    public List<Cluster> clusters() {
+        return List.copyOf(clusters.values());
+    }
+
+    /** The cluster with this id, if this client holds it open. */
+    public java.util.Optional<Cluster> cluster(String id) {
+        return java.util.Optional.ofNullable(clusters.get(id));
+    }
+
+    /**
+     * Removes what expired clusters and dead processes left on the host (domains, networks, disks, files).
+     * Runs at start and every 30 seconds on its own; returns how many objects were removed.
+     */
+    public int sweep() {
+        return new Sweeper(host).sweep(Set.copyOf(clusters.keySet()));
+    }
+
+    private void sweepQuietly() {
+        try {
+            int n = sweep();
+            if (n > 0) {
+                log.info("sweep removed {} leftover object(s)", n);
+            }
+        } catch (RuntimeException e) {
+            log.warn("sweep failed: {}", e.getMessage());
+        }
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("this Antrieb client is closed");
+        }
+    }
+
+    /** Destroys every cluster this client made and releases the connection. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        scheduler.shutdownNow();
+        for (LibvirtCluster c : List.copyOf(clusters.values())) {
+            try {
+                c.close();
+            } catch (RuntimeException e) {
+                log.warn("closing cluster {}: {}", c.id(), e.getMessage());
+            }
+        }
+        executor.shutdownNow();
+        ssh.close();
+        host.close();
+    }
+
+    /** Builds an {@link Antrieb} client. */
+    public static final class Builder {
+        private URI uri;
+        private Path imageCache;
+        private int maxConcurrentClusters;
+        private Duration queueTimeout;
+        private Duration defaultTtl;
+        private Duration maxTtl;
+        private int maxNodes;
+        private VmSize defaultVmSize;
+        private Duration execTimeout;
+        private long outputLimit;
+        private Duration bootTimeout;
+        private Accelerator accelerator;
+
+        private Builder(Settings s) {
+            uri = s.uri();
+            imageCache = s.imageCache();
+            maxConcurrentClusters = s.maxConcurrentClusters();
+            queueTimeout = s.queueTimeout();
+            defaultTtl = s.defaultTtl();
+            maxTtl = s.maxTtl();
+            maxNodes = s.maxNodes();
+            defaultVmSize = s.defaultVmSize();
+            execTimeout = s.execTimeout();
+            outputLimit = s.outputLimit();
+            bootTimeout = s.bootTimeout();
+            accelerator = s.accelerator();
+        }
+
+        /** The libvirt URI (default {@code qemu:///system}). */
+        public Builder uri(URI uri) {
+            this.uri = uri;
+            return this;
+        }
+
+        /** Where built images are cached on this machine (default {@code /var/cache/antrieb/images}). */
+        public Builder imageCache(Path dir) {
+            this.imageCache = dir;
+            return this;
+        }
+
+        /** How many clusters this client may hold at once (default 2). */
+        public Builder maxConcurrentClusters(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("maxConcurrentClusters must be at least 1");
+            }
+            this.maxConcurrentClusters = n;
+            return this;
+        }
+
+        /** How long {@code provision} waits for a free slot when at the limit (default: fail at once). */
+        public Builder queueTimeout(Duration wait) {
+            this.queueTimeout = wait;
+            return this;
+        }
+
+        /** TTL of clusters whose spec names none (default 10 minutes). */
+        public Builder defaultTtl(Duration ttl) {
+            this.defaultTtl = ttl;
+            return this;
+        }
+
+        /** The longest TTL a spec may ask for (default 10 minutes). */
+        public Builder maxTtl(Duration ttl) {
+            this.maxTtl = ttl;
+            return this;
+        }
+
+        /** Nodes per cluster, not counting one controller node (default 4). */
+        public Builder maxNodes(int n) {
+            this.maxNodes = n;
+            return this;
+        }
+
+        /** VM size of clusters whose spec names none (default 4 vCPU, 2 GiB, 20 GiB). */
+        public Builder defaultVmSize(VmSize size) {
+            this.defaultVmSize = size;
+            return this;
+        }
+
+        /** Default timeout of a command (default 10 minutes). */
+        public Builder execTimeout(Duration timeout) {
+            this.execTimeout = timeout;
+            return this;
+        }
+
+        /** Bytes of stdout and of stderr kept per command; beyond, output is cut with a marker (default 16 MiB). */
+        public Builder outputLimit(long bytes) {
+            this.outputLimit = bytes;
+            return this;
+        }
+
+        /** How long a node may take to answer SSH (default 2 minutes with KVM, 5 under TCG). */
+        public Builder bootTimeout(Duration timeout) {
+            this.bootTimeout = timeout;
+            return this;
+        }
+
+        /** Forces an accelerator instead of detecting one. */
+        public Builder accelerator(Accelerator accelerator) {
+            this.accelerator = accelerator;
+            return this;
+        }
+
+        /** Connects; sweeps leftovers of dead processes and expired clusters on the way. */
+        public Antrieb build() {
+            return new Antrieb(new Settings(uri, imageCache, maxConcurrentClusters, queueTimeout, defaultTtl, maxTtl,
+                    maxNodes, defaultVmSize, execTimeout, outputLimit, bootTimeout, accelerator));
+        }
+    }
+}

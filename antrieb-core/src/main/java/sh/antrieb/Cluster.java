@@ -1,0 +1,80 @@
+package sh.antrieb;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A running cluster of VMs, made by {@link Antrieb#provision(ClusterSpec)}. Closing it destroys its VMs,
+ * networks and disks; it is also destroyed when its TTL passes, whether or not the JVM that made it is
+ * still alive. Thread-safe: several commands may run on one node at once.
+ *
+ * <p>Every command sees {@code NODE_NAME}, {@code NODE_INDEX}, {@code NODE_IP}, {@code CLUSTER_HOSTS}
+ * (lines of {@code IP NAME}), {@code CLUSTER_SSH_PUBKEY} and {@code CLUSTER_SSH_PRIVKEY}, and runs as
+ * root in {@code /root}.
+ */
+public interface Cluster extends AutoCloseable {
+
+    /** The session id of the cluster, unique on its host. */
+    String id();
+
+    /** The nodes, {@code node1} first. */
+    List<Node> nodes();
+
+    /**
+     * The node called {@code name}.
+     *
+     * @throws NoSuchNodeException when there is none
+     */
+    Node node(String name);
+
+    /** Runs {@code command} on {@code node} with the client's default timeout. */
+    default ExecResult exec(String node, String command) {
+        return exec(node, command, ExecOptions.DEFAULTS);
+    }
+
+    /**
+     * Runs {@code command} (any POSIX shell script) on {@code node} as root and waits for it.
+     *
+     * @throws NoSuchNodeException     for an unknown node
+     * @throws ClusterExpiredException when the cluster was closed or its TTL passed
+     */
+    ExecResult exec(String node, String command, ExecOptions options);
+
+    /** {@link #exec(String, String)} without blocking. */
+    default CompletableFuture<ExecResult> execAsync(String node, String command) {
+        return execAsync(node, command, ExecOptions.DEFAULTS);
+    }
+
+    /** {@link #exec(String, String, ExecOptions)} without blocking. */
+    CompletableFuture<ExecResult> execAsync(String node, String command, ExecOptions options);
+
+    /** Every command run so far through this object, in the order they finished (secret values never appear). */
+    List<ExecResult> history();
+
+    /** The last {@code lines} lines of the node's serial console (kernel and boot messages). */
+    String consoleTail(String node, int lines);
+
+    /** The spec the cluster was made from. */
+    ClusterSpec spec();
+
+    /** The accelerator the nodes run on. */
+    Accelerator accelerator();
+
+    /** How long provisioning took, from the call until every node answered SSH. */
+    Duration provisionTime();
+
+    /** When the cluster was created. */
+    Instant createdAt();
+
+    /** When the cluster is destroyed at the latest. */
+    Instant expiresAt();
+
+    /** Whether the cluster still exists (not closed, not expired). */
+    boolean isOpen();
+
+    /** Destroys the cluster's VMs, networks, disks and files. Idempotent. */
+    @Override
+    void close();
+}

@@ -1,0 +1,11 @@
+package sh.antrieb;
+
+/** A request over one of the configured limits (nodes per cluster, concurrent clusters, TTL). */
+public class LimitExceededException extends AntriebException {
+    private static final long serialVersionUID = 1L;
+
+    /** A limit was hit; the message names the limit and how to raise or avoid it. */
+    public LimitExceededException(String message) {
+        super(message);
+    }
+}

@@ -1,0 +1,207 @@
+package sh.antrieb.internal;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import sh.antrieb.HostNotReadyException;
+import sh.antrieb.InvalidSpecException;
+
+/**
+ * Base images: built on this machine from a recipe script (debootstrap from Debian's archive), cached
+ * under a directory keyed by the recipe's hash, and uploaded once into the libvirt host's pool.
+ */
+public final class ImageStore {
+    private static final Logger log = LoggerFactory.getLogger(ImageStore.class);
+    /** Built-in image recipes: name to classpath resource. The one place images are listed. */
+    public static final Map<String, String> RECIPES = Map.of("debian12", "/sh/antrieb/core/image/debian12.sh");
+    private static final String[] FILES = {"disk.qcow2", "vmlinuz", "initrd.img"};
+
+    private final Path cacheDir;
+    private final LibvirtHost host;
+    private final Map<String, BootImage> ready = new ConcurrentHashMap<>();
+
+    public ImageStore(Path cacheDir, LibvirtHost host) {
+        this.cacheDir = cacheDir;
+        this.host = host;
+    }
+
+    /** Names of the images this store can provide. */
+    public List<String> names() {
+        return RECIPES.keySet().stream().sorted().toList();
+    }
+
+    /** Fails with the list of known images when {@code name} is not one of them. */
+    public void checkKnown(String name) {
+        String base = baseName(name);
+        if (!RECIPES.containsKey(base)) {
+            throw new InvalidSpecException("unknown image '" + name + "': this host has " + names()
+                    + ". Other distributions can be imported as images on hosts that have them.");
+        }
+    }
+
+    private static String baseName(String name) {
+        if (name.startsWith("antrieb:")) {
+            String[] parts = name.split(":");
+            return parts.length == 3 && parts[2].equals("v1") ? parts[1] : name;
+        }
+        return name;
+    }
+
+    /** The image ready to boot: built and uploaded first if needed (this can take minutes once). */
+    public BootImage resolve(String name) {
+        checkKnown(name);
+        String base = baseName(name);
+        BootImage cached = ready.get(base);
+        if (cached != null) {
+            return cached;
+        }
+        synchronized (this) {
+            cached = ready.get(base);
+            if (cached != null) {
+                return cached;
+            }
+            BootImage image = prepare(base);
+            ready.put(base, image);
+            return image;
+        }
+    }
+
+    private BootImage prepare(String name) {
+        byte[] recipe = recipe(name);
+        String hash = sha256(recipe).substring(0, 12);
+        Path dir = cacheDir.resolve(name + "-" + hash);
+        String volPrefix = "antrieb-image-" + name + "-" + hash;
+        try {
+            Files.createDirectories(cacheDir);
+            try (FileChannel lockFile = FileChannel.open(cacheDir.resolve(name + "-" + hash + ".lock"),
+                    StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                 FileLock lock = lockFile.lock()) {
+                host.ensurePool();
+                String marker = volPrefix + ".ready";
+                if (host.volumePath(marker) == null) {
+                    if (!Files.exists(dir.resolve("cmdline"))) {
+                        build(name, recipe, dir);
+                    }
+                    for (String f : FILES) {
+                        String vol = volPrefix + "." + f;
+                        host.deleteVolume(vol);
+                        Path file = dir.resolve(f);
+                        long size = Files.size(file);
+                        log.info("image {}: uploading {} ({} MiB) to libvirt pool {}", name, f, size >> 20, LibvirtHost.POOL);
+                        host.uploadVolume(vol, file, sent -> { });
+                    }
+                    host.uploadVolume(marker, dir.resolve("cmdline"), sent -> { });
+                }
+                String cmdline = Files.readString(dir.resolve("cmdline")).trim();
+                long diskBytes = qcow2VirtualSize(dir.resolve("disk.qcow2"));
+                return new BootImage(name, "antrieb:" + name + ":v1", host.volumePath(volPrefix + ".disk.qcow2"),
+                        host.volumePath(volPrefix + ".vmlinuz"), host.volumePath(volPrefix + ".initrd.img"), cmdline, diskBytes);
+            }
+        } catch (IOException e) {
+            throw new HostNotReadyException("cannot prepare image " + name + " in " + dir + ": " + e.getMessage()
+                    + ". Antrieb needs to write its image cache there (run as root, or set another cache directory).", e);
+        }
+    }
+
+    private void build(String name, byte[] recipe, Path dir) throws IOException {
+        Path script = Files.createTempFile("antrieb-recipe-" + name, ".sh");
+        Files.write(script, recipe);
+        long start = System.nanoTime();
+        log.info("image {}: building from Debian packages into {} (once per recipe; a few minutes)", name, dir);
+        Deque<String> tail = new ArrayDeque<>();
+        int exit;
+        try {
+            Process p = new ProcessBuilder("bash", script.toString(), dir.toString())
+                    .redirectErrorStream(true).start();
+            p.getOutputStream().close();
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                    if (line.startsWith("==> ")) {
+                        log.info("image {}: {} ({} s)", name, line.substring(4), (System.nanoTime() - start) / 1_000_000_000L);
+                    } else {
+                        log.debug("image {}: {}", name, line);
+                    }
+                    tail.addLast(line);
+                    if (tail.size() > 40) {
+                        tail.removeFirst();
+                    }
+                }
+            }
+            if (!p.waitFor(60, TimeUnit.MINUTES)) {
+                p.destroyForcibly();
+                throw new HostNotReadyException("image " + name + " build did not finish within 60 minutes");
+            }
+            exit = p.exitValue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new HostNotReadyException("interrupted while building image " + name, e);
+        } finally {
+            Files.deleteIfExists(script);
+        }
+        if (exit != 0 || !Files.exists(dir.resolve("cmdline"))) {
+            throw new HostNotReadyException("building image " + name + " failed (exit " + exit + "). It needs root, "
+                    + "debootstrap, qemu-img and Debian's package archive (run `sudo bin/setup-host`). Last output:\n"
+                    + String.join("\n", tail));
+        }
+        log.info("image {}: built in {} s", name, (System.nanoTime() - start) / 1_000_000_000L);
+    }
+
+    private static byte[] recipe(String name) {
+        String resource = RECIPES.get(name);
+        try (InputStream in = ImageStore.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("image recipe " + resource + " is missing from the classpath");
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Hex SHA-256 of {@code data}. */
+    static String sha256(byte[] data) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The virtual size recorded in a qcow2 header (big-endian u64 at offset 24). */
+    static long qcow2VirtualSize(Path qcow2) throws IOException {
+        try (FileChannel ch = FileChannel.open(qcow2, StandardOpenOption.READ)) {
+            ByteBuffer header = ByteBuffer.allocate(32);
+            while (header.hasRemaining() && ch.read(header) > 0) {
+                // read the header
+            }
+            header.flip();
+            if (header.remaining() < 32 || header.getInt(0) != 0x514649fb) {
+                throw new IOException(qcow2 + " is not a qcow2 image");
+            }
+            return header.getLong(24);
+        }
+    }
+}

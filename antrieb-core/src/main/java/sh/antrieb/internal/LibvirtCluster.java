@@ -1,0 +1,223 @@
+package sh.antrieb.internal;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import sh.antrieb.Accelerator;
+import sh.antrieb.Cluster;
+import sh.antrieb.ClusterExpiredException;
+import sh.antrieb.ClusterSpec;
+import sh.antrieb.ExecOptions;
+import sh.antrieb.ExecResult;
+import sh.antrieb.Node;
+import sh.antrieb.NoSuchNodeException;
+
+/** A cluster of libvirt domains reached over SSH on its control network. */
+public final class LibvirtCluster implements Cluster {
+    private static final Logger log = LoggerFactory.getLogger(LibvirtCluster.class);
+
+    /** A node with its control connection and environment. */
+    record Member(Node node, NodeChannel channel, Map<String, String> env, String consolePath) {
+    }
+
+    private final ClusterLabel label;
+    private final ClusterSpec spec;
+    private final Accelerator accelerator;
+    private final Map<String, Member> members;
+    private final List<Node> nodes;
+    private final Instant createdAt;
+    private final Duration provisionTime;
+    private final LibvirtHost host;
+    private final Settings settings;
+    private final ExecutorService executor;
+    private final Consumer<LibvirtCluster> onClose;
+    private final List<ExecResult> history = Collections.synchronizedList(new ArrayList<>());
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile String closeReason = "was closed";
+
+    LibvirtCluster(ClusterLabel label, ClusterSpec spec, Accelerator accelerator, List<Member> members,
+                   Instant createdAt, Duration provisionTime, LibvirtHost host, Settings settings,
+                   ExecutorService executor, Consumer<LibvirtCluster> onClose) {
+        this.label = label;
+        this.spec = spec;
+        this.accelerator = accelerator;
+        Map<String, Member> m = new LinkedHashMap<>();
+        members.forEach(x -> m.put(x.node().name(), x));
+        this.members = Collections.unmodifiableMap(m);
+        this.nodes = members.stream().map(Member::node).toList();
+        this.createdAt = createdAt;
+        this.provisionTime = provisionTime;
+        this.host = host;
+        this.settings = settings;
+        this.executor = executor;
+        this.onClose = onClose;
+    }
+
+    /** The cluster's label. */
+    public ClusterLabel label() {
+        return label;
+    }
+
+    @Override
+    public String id() {
+        return label.id();
+    }
+
+    @Override
+    public List<Node> nodes() {
+        return nodes;
+    }
+
+    @Override
+    public Node node(String name) {
+        return member(name).node();
+    }
+
+    private Member member(String name) {
+        Member m = members.get(name);
+        if (m == null) {
+            throw new NoSuchNodeException(id(), name, members.keySet());
+        }
+        return m;
+    }
+
+    @Override
+    public ExecResult exec(String node, String command, ExecOptions options) {
+        Member m = member(node);
+        checkOpen();
+        Duration timeout = options.timeout().orElse(settings.execTimeout());
+        Duration left = Duration.between(Instant.now(), expiresAt());
+        if (left.compareTo(timeout) < 0) {
+            timeout = left.isNegative() || left.isZero() ? Duration.ofSeconds(1) : left;
+        }
+        Map<String, String> env = new LinkedHashMap<>(m.env());
+        env.putAll(options.env());
+        env.putAll(options.secretEnv());
+        ExecResult r = m.channel().exec(command, env, timeout);
+        if (!isOpen()) {
+            throw new ClusterExpiredException(id(), closeReason);
+        }
+        history.add(r);
+        log.debug("{}", r.summary());
+        return r;
+    }
+
+    @Override
+    public CompletableFuture<ExecResult> execAsync(String node, String command, ExecOptions options) {
+        member(node);
+        checkOpen();
+        return CompletableFuture.supplyAsync(() -> exec(node, command, options), executor);
+    }
+
+    private void checkOpen() {
+        if (!isOpen()) {
+            throw new ClusterExpiredException(id(), closeReason);
+        }
+    }
+
+    @Override
+    public List<ExecResult> history() {
+        synchronized (history) {
+            return List.copyOf(history);
+        }
+    }
+
+    @Override
+    public String consoleTail(String node, int lines) {
+        return readConsoleTail(host, member(node).consolePath(), lines);
+    }
+
+    /** The last lines of a console log file on the host, or a note where it cannot be read from here. */
+    static String readConsoleTail(LibvirtHost host, String path, int lines) {
+        if (!host.isLocal()) {
+            return "(console log is on the libvirt host at " + path + ")";
+        }
+        try {
+            byte[] all = Files.readAllBytes(Path.of(path));
+            int from = Math.max(0, all.length - 64 * 1024);
+            String text = new String(all, from, all.length - from, StandardCharsets.UTF_8).replace("\r", "");
+            return ExecResult.tail(text, lines);
+        } catch (IOException e) {
+            return "(no console log: " + e.getMessage() + ")";
+        }
+    }
+
+    @Override
+    public ClusterSpec spec() {
+        return spec;
+    }
+
+    @Override
+    public Accelerator accelerator() {
+        return accelerator;
+    }
+
+    @Override
+    public Duration provisionTime() {
+        return provisionTime;
+    }
+
+    @Override
+    public Instant createdAt() {
+        return createdAt;
+    }
+
+    @Override
+    public Instant expiresAt() {
+        return label.deadline();
+    }
+
+    @Override
+    public boolean isOpen() {
+        return !closed.get() && Instant.now().isBefore(expiresAt());
+    }
+
+    /** Destroys the cluster because its TTL passed. */
+    /** Destroys the cluster because its TTL passed. */
+    public void expireNow() {
+        closeReason = "expired at its TTL (" + expiresAt() + ")";
+        destroy();
+    }
+
+    @Override
+    public void close() {
+        if (Instant.now().isAfter(expiresAt())) {
+            closeReason = "expired at its TTL (" + expiresAt() + ")";
+        }
+        destroy();
+    }
+
+    private void destroy() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        log.info("cluster {}: destroying {} node(s)", id(), members.size());
+        members.values().forEach(m -> m.channel().close());
+        try {
+            new Sweeper(host).removeCluster(id());
+        } finally {
+            onClose.accept(this);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Cluster[" + id() + ", " + nodes.size() + " node(s), expires " + expiresAt() + "]";
+    }
+}

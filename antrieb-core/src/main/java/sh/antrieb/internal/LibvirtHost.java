@@ -1,0 +1,445 @@
+package sh.antrieb.internal;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.LongConsumer;
+
+import org.libvirt.Connect;
+import org.libvirt.Domain;
+import org.libvirt.Library;
+import org.libvirt.LibvirtException;
+import org.libvirt.Network;
+import org.libvirt.StoragePool;
+import org.libvirt.StorageVol;
+import org.libvirt.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import sh.antrieb.Accelerator;
+import sh.antrieb.AntriebException;
+import sh.antrieb.HostNotReadyException;
+
+/**
+ * One libvirt connection and the handful of operations Antrieb needs, with {@link LibvirtException}
+ * wrapped into Antrieb's own exceptions and native objects freed after use. Thread-safe (libvirt
+ * connections are).
+ */
+public final class LibvirtHost implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(LibvirtHost.class);
+    /** The storage pool holding images, overlays and console logs. */
+    public static final String POOL = "antrieb";
+    private static final String POOL_PATH = "/var/lib/libvirt/images/antrieb";
+    private static final Object EVENT_LOOP_LOCK = new Object();
+    private static boolean eventLoopStarted;
+
+    private final URI uri;
+    private final Connect conn;
+
+    private LibvirtHost(URI uri, Connect conn) {
+        this.uri = uri;
+        this.conn = conn;
+    }
+
+    /**
+     * Connects to {@code uri}.
+     *
+     * @throws HostNotReadyException naming the set-up step when libvirt is missing or unreachable
+     */
+    public static LibvirtHost connect(URI uri) {
+        try {
+            startEventLoop();
+            Connect conn = new Connect(uri.toString(), false);
+            conn.setKeepAlive(5, 3);
+            return new LibvirtHost(uri, conn);
+        } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {
+            throw new HostNotReadyException("the libvirt client library (libvirt.so) is not installed on this machine: "
+                    + "run `sudo bin/setup-host` from the Antrieb checkout (it installs libvirt and QEMU), "
+                    + "or `apt-get install libvirt-clients`", e);
+        } catch (LibvirtException e) {
+            throw new HostNotReadyException("cannot connect to libvirt at " + uri + ": " + message(e)
+                    + ". Is libvirtd running? On this machine run `sudo bin/setup-host` from the Antrieb checkout "
+                    + "(installs QEMU and libvirt and starts libvirtd, also without systemd)", e);
+        }
+    }
+
+    private static void startEventLoop() throws LibvirtException {
+        synchronized (EVENT_LOOP_LOCK) {
+            if (eventLoopStarted) {
+                return;
+            }
+            Library.initEventLoop();
+            Thread t = new Thread(() -> {
+                try {
+                    Library.runEventLoop();
+                } catch (LibvirtException | InterruptedException e) {
+                    log.debug("libvirt event loop ended", e);
+                }
+            }, "antrieb-libvirt-events");
+            t.setDaemon(true);
+            t.start();
+            eventLoopStarted = true;
+        }
+    }
+
+    /** The URI this host was reached at. */
+    public URI uri() {
+        return uri;
+    }
+
+    /** Whether the libvirt host is this machine (files it names can be read here). */
+    public boolean isLocal() {
+        String host = uri.getHost();
+        return host == null || host.isEmpty() || host.equals("localhost");
+    }
+
+    /** The libvirt capabilities XML of the host. */
+    public String capabilities() {
+        return call("read host capabilities", conn::getCapabilities);
+    }
+
+    /**
+     * The accelerator guests get here: KVM only when libvirt offers the {@code kvm} domain type AND the
+     * host CPU has VMX or SVM. A {@code /dev/kvm} without them (nested virtualization absent) is not
+     * usable: guests hang in it.
+     */
+    public Accelerator detectAccelerator() {
+        String caps = capabilities();
+        boolean kvmOffered = caps.contains("<domain type='kvm'");
+        boolean hwVirt = caps.contains("<feature name='vmx'/>") || caps.contains("<feature name='svm'/>");
+        if (kvmOffered && !hwVirt && isLocal()) {
+            hwVirt = cpuinfoHasVirtFlags();
+        }
+        return kvmOffered && hwVirt ? Accelerator.KVM : Accelerator.TCG;
+    }
+
+    private static boolean cpuinfoHasVirtFlags() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+                if (line.startsWith("flags")) {
+                    List<String> flags = Arrays.asList(line.substring(line.indexOf(':') + 1).trim().split("\\s+"));
+                    return flags.contains("vmx") || flags.contains("svm");
+                }
+            }
+        } catch (IOException e) {
+            log.debug("cannot read /proc/cpuinfo", e);
+        }
+        return false;
+    }
+
+    // ---- storage -------------------------------------------------------------------------------------
+
+    /** Makes sure Antrieb's directory pool exists and is active. */
+    public void ensurePool() {
+        call("prepare storage pool " + POOL, () -> {
+            StoragePool pool;
+            try {
+                pool = conn.storagePoolLookupByName(POOL);
+            } catch (LibvirtException notFound) {
+                log.info("creating libvirt storage pool {} at {}", POOL, POOL_PATH);
+                pool = conn.storagePoolDefineXML(LibvirtXml.dirPool(POOL, POOL_PATH), 0);
+                pool.build(0);
+                pool.setAutostart(1);
+            }
+            try {
+                if (pool.isActive() == 0) {
+                    pool.create(0);
+                }
+            } finally {
+                pool.free();
+            }
+            return null;
+        });
+    }
+
+    private <T> T withPool(String what, LibvirtCall<StoragePool, T> body) {
+        return call(what, () -> {
+            StoragePool pool = conn.storagePoolLookupByName(POOL);
+            try {
+                return body.apply(pool);
+            } finally {
+                pool.free();
+            }
+        });
+    }
+
+    /** The volume names in the pool, after a refresh (so files written by QEMU show up). */
+    public List<String> volumes() {
+        return withPool("list volumes", pool -> {
+            pool.refresh(0);
+            return List.of(pool.listVolumes());
+        });
+    }
+
+    /** The host path of a volume, or null when it does not exist. */
+    public String volumePath(String name) {
+        return withPool("look up volume " + name, pool -> {
+            StorageVol vol;
+            try {
+                vol = pool.storageVolLookupByName(name);
+            } catch (LibvirtException notFound) {
+                return null;
+            }
+            try {
+                return vol.getPath();
+            } finally {
+                vol.free();
+            }
+        });
+    }
+
+    /** The path a volume of this name has or would have in the pool. */
+    public String poolPath(String name) {
+        return POOL_PATH + "/" + name;
+    }
+
+    /** Creates a volume from XML and returns its host path. */
+    public String createVolume(String xml) {
+        return withPool("create volume", pool -> {
+            StorageVol vol = pool.storageVolCreateXML(xml, 0);
+            try {
+                return vol.getPath();
+            } finally {
+                vol.free();
+            }
+        });
+    }
+
+    /** Deletes a volume; a missing one is fine. */
+    public void deleteVolume(String name) {
+        withPool("delete volume " + name, pool -> {
+            StorageVol vol;
+            try {
+                vol = pool.storageVolLookupByName(name);
+            } catch (LibvirtException notFound) {
+                return null;
+            }
+            try {
+                vol.delete(0);
+            } finally {
+                vol.free();
+            }
+            return null;
+        });
+    }
+
+    /**
+     * Uploads a local file into a new volume through libvirt (so the host may be remote). Written under a
+     * temporary name and renamed last is not possible with libvirt, so a failed upload deletes the volume.
+     */
+    public String uploadVolume(String name, Path file, LongConsumer progress) {
+        long size;
+        try {
+            size = Files.size(file);
+        } catch (IOException e) {
+            throw new AntriebException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+        String path = createVolume(LibvirtXml.rawVolume(name, size));
+        boolean done = false;
+        try {
+            withPool("upload " + file + " to volume " + name, pool -> {
+                StorageVol vol = pool.storageVolLookupByName(name);
+                Stream stream = conn.streamNew(0);
+                try (InputStream in = Files.newInputStream(file)) {
+                    vol.upload(stream, 0, size, 0);
+                    byte[] buf = new byte[1 << 20];
+                    long sent = 0;
+                    int n;
+                    while ((n = in.read(buf)) > 0) {
+                        ByteBuffer bb = ByteBuffer.wrap(buf, 0, n);
+                        while (bb.hasRemaining()) {
+                            stream.write(bb);
+                        }
+                        sent += n;
+                        progress.accept(sent);
+                    }
+                    stream.finish();
+                } catch (IOException e) {
+                    stream.abort();
+                    throw new AntriebException("upload of " + file + " failed: " + e.getMessage(), e);
+                } finally {
+                    stream.free();
+                    vol.free();
+                }
+                return null;
+            });
+            done = true;
+            return path;
+        } finally {
+            if (!done) {
+                deleteVolume(name);
+            }
+        }
+    }
+
+    // ---- networks ------------------------------------------------------------------------------------
+
+    /** Creates and starts a transient network. */
+    public void createNetwork(String xml) {
+        call("create network", () -> {
+            conn.networkCreateXML(xml).free();
+            return null;
+        });
+    }
+
+    /** Stops a network; a missing one is fine. */
+    public void destroyNetwork(String name) {
+        call("destroy network " + name, () -> {
+            Network net;
+            try {
+                net = conn.networkLookupByName(name);
+            } catch (LibvirtException notFound) {
+                return null;
+            }
+            try {
+                if (net.isActive() == 1) {
+                    net.destroy();
+                }
+                try {
+                    net.undefine();
+                } catch (LibvirtException transientAlready) {
+                    // transient networks vanish on destroy
+                }
+            } finally {
+                net.free();
+            }
+            return null;
+        });
+    }
+
+    /** Names of all networks, active or defined. */
+    public List<String> networks() {
+        return call("list networks", () -> {
+            List<String> names = new ArrayList<>(List.of(conn.listNetworks()));
+            names.addAll(List.of(conn.listDefinedNetworks()));
+            return names;
+        });
+    }
+
+    /** The XML of a network, or null when it does not exist. */
+    public String networkXml(String name) {
+        return call("read network " + name, () -> {
+            Network net;
+            try {
+                net = conn.networkLookupByName(name);
+            } catch (LibvirtException notFound) {
+                return null;
+            }
+            try {
+                return net.getXMLDesc(0);
+            } finally {
+                net.free();
+            }
+        });
+    }
+
+    // ---- domains -------------------------------------------------------------------------------------
+
+    /**
+     * Creates and starts a transient domain. With {@code autodestroy} libvirtd destroys it as soon as
+     * this connection closes, also when the JVM dies.
+     */
+    public void createDomain(String xml, boolean autodestroy) {
+        call("create domain", () -> {
+            conn.domainCreateXML(xml, autodestroy ? Domain.CreateFlags.AUTODESTROY : 0).free();
+            return null;
+        });
+    }
+
+    /** Destroys a domain (and undefines it if it was persistent); a missing one is fine. */
+    public void destroyDomain(String name) {
+        call("destroy domain " + name, () -> {
+            Domain dom;
+            try {
+                dom = conn.domainLookupByName(name);
+            } catch (LibvirtException notFound) {
+                return null;
+            }
+            try {
+                if (dom.isActive() == 1) {
+                    dom.destroy();
+                }
+                try {
+                    dom.undefine();
+                } catch (LibvirtException transientAlready) {
+                    // transient domains vanish on destroy
+                }
+            } finally {
+                dom.free();
+            }
+            return null;
+        });
+    }
+
+    /** Whether a domain of that name is running. */
+    public boolean isDomainActive(String name) {
+        return call("look up domain " + name, () -> {
+            Domain dom;
+            try {
+                dom = conn.domainLookupByName(name);
+            } catch (LibvirtException notFound) {
+                return false;
+            }
+            try {
+                return dom.isActive() == 1;
+            } finally {
+                dom.free();
+            }
+        });
+    }
+
+    /** Names of all domains, running or defined. */
+    public List<String> domains() {
+        return call("list domains", () -> {
+            List<String> names = new ArrayList<>();
+            for (Domain d : conn.listAllDomains(0)) {
+                try {
+                    names.add(d.getName());
+                } finally {
+                    d.free();
+                }
+            }
+            return names;
+        });
+    }
+
+    @Override
+    public void close() {
+        try {
+            conn.close();
+        } catch (LibvirtException e) {
+            log.debug("closing libvirt connection", e);
+        }
+    }
+
+    // ---- error wrapping ------------------------------------------------------------------------------
+
+    @FunctionalInterface
+    interface LibvirtSupplier<T> {
+        T get() throws LibvirtException;
+    }
+
+    @FunctionalInterface
+    interface LibvirtCall<A, T> {
+        T apply(A a) throws LibvirtException;
+    }
+
+    private <T> T call(String what, LibvirtSupplier<T> body) {
+        try {
+            return body.get();
+        } catch (LibvirtException e) {
+            throw new AntriebException("libvirt could not " + what + " on " + uri + ": " + message(e), e);
+        }
+    }
+
+    /** The libvirt error text of an exception. */
+    public static String message(LibvirtException e) {
+        return e.getError() != null && e.getError().getMessage() != null ? e.getError().getMessage() : String.valueOf(e.getMessage());
+    }
+}

@@ -1,0 +1,46 @@
+package sh.antrieb.internal;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import sh.antrieb.Accelerator;
+import sh.antrieb.VmSize;
+
+/**
+ * The settings of one {@code Antrieb} client; the one place their defaults live.
+ *
+ * @param uri                   libvirt URI
+ * @param imageCache            directory of built images on this machine
+ * @param maxConcurrentClusters clusters this client may hold at once
+ * @param queueTimeout          how long provision waits for a free slot before failing (zero: fail at once)
+ * @param defaultTtl            TTL when the spec names none
+ * @param maxTtl                longest TTL a spec may ask for
+ * @param maxNodes              nodes per cluster, not counting one controller node
+ * @param defaultVmSize         VM size when the spec names none
+ * @param execTimeout           default timeout of a command
+ * @param outputLimit           bytes of stdout and of stderr kept per command
+ * @param bootTimeout           how long a node may take to answer SSH (null: by accelerator)
+ * @param accelerator           forced accelerator (null: detect)
+ */
+public record Settings(URI uri, Path imageCache, int maxConcurrentClusters, Duration queueTimeout,
+                       Duration defaultTtl, Duration maxTtl, int maxNodes, VmSize defaultVmSize,
+                       Duration execTimeout, long outputLimit, Duration bootTimeout, Accelerator accelerator) {
+    /** libvirt URI of this machine. */
+    public static final URI LOCAL = URI.create("qemu:///system");
+
+    /** The defaults, with overrides from the environment ({@code ANTRIEB_LIBVIRT_URI}, {@code ANTRIEB_IMAGE_CACHE}). */
+    public static Settings defaults() {
+        String uri = System.getenv("ANTRIEB_LIBVIRT_URI");
+        String cache = System.getenv("ANTRIEB_IMAGE_CACHE");
+        return new Settings(uri == null || uri.isBlank() ? LOCAL : URI.create(uri),
+                Path.of(cache == null || cache.isBlank() ? "/var/cache/antrieb/images" : cache),
+                2, Duration.ZERO, Duration.ofMinutes(10), Duration.ofMinutes(10), 4, VmSize.DEFAULT,
+                Duration.ofMinutes(10), 16L << 20, null, null);
+    }
+
+    /** The boot timeout in force for {@code acc}. */
+    public Duration bootTimeoutFor(Accelerator acc) {
+        return bootTimeout != null ? bootTimeout : acc == Accelerator.KVM ? Duration.ofMinutes(2) : Duration.ofMinutes(5);
+    }
+}

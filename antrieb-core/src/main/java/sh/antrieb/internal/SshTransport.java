@@ -1,0 +1,69 @@
+package sh.antrieb.internal;
+
+import java.io.IOException;
+import java.security.KeyPair;
+import java.security.PublicKey;
+import java.time.Duration;
+
+import org.apache.sshd.client.SshClient;
+import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.AttributeRepository;
+import org.apache.sshd.common.AttributeRepository.AttributeKey;
+import org.apache.sshd.common.config.keys.KeyUtils;
+import org.apache.sshd.core.CoreModuleProperties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The process's one MINA SSHD client. Host keys are pinned: each connection carries the host key
+ * Antrieb generated for that node, and any other key is refused.
+ */
+public final class SshTransport implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(SshTransport.class);
+    private static final AttributeKey<PublicKey> EXPECTED_HOST_KEY = new AttributeKey<>();
+
+    private final SshClient client;
+
+    public SshTransport() {
+        client = SshClient.setUpDefaultClient();
+        client.setServerKeyVerifier((session, remote, key) -> {
+            PublicKey expected = session.getAttribute(EXPECTED_HOST_KEY);
+            boolean ok = expected != null && KeyUtils.compareKeys(expected, key);
+            if (!ok) {
+                log.warn("refusing host key {} of {}: not the key Antrieb gave that node", KeyUtils.getFingerPrint(key), remote);
+            }
+            return ok;
+        });
+        // Commands may run for many minutes without output; the cluster TTL bounds them, not SSH.
+        CoreModuleProperties.IDLE_TIMEOUT.set(client, Duration.ofHours(2));
+        CoreModuleProperties.NIO2_READ_TIMEOUT.set(client, Duration.ZERO);
+        CoreModuleProperties.HEARTBEAT_INTERVAL.set(client, Duration.ofSeconds(15));
+        client.start();
+    }
+
+    /**
+     * Opens an authenticated root session.
+     *
+     * @throws IOException when the node does not answer, or answers with another host key
+     */
+    public ClientSession connect(String host, int port, PublicKey hostKey, KeyPair identity, Duration timeout) throws IOException {
+        ClientSession session = client.connect("root", host, port, AttributeRepository.ofKeyValuePair(EXPECTED_HOST_KEY, hostKey))
+                .verify(timeout).getSession();
+        boolean ok = false;
+        try {
+            session.addPublicKeyIdentity(identity);
+            session.auth().verify(timeout);
+            ok = true;
+            return session;
+        } finally {
+            if (!ok) {
+                session.close(true);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        client.stop();
+    }
+}
