@@ -189,7 +189,6 @@ public final class LibvirtCluster implements Cluster {
     }
 
     /** Destroys the cluster because its TTL passed. */
-    /** Destroys the cluster because its TTL passed. */
     public void expireNow() {
         closeReason = "expired at its TTL (" + expiresAt() + ")";
         destroy();
