@@ -1,0 +1,179 @@
+package sh.antrieb.runbook;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.regex.Matcher;
+
+import sh.antrieb.ClusterSpec;
+import sh.antrieb.ExecResult;
+import sh.antrieb.runbook.internal.Fences;
+import sh.antrieb.runbook.internal.Placeholders;
+import sh.antrieb.runbook.internal.TopologyYaml;
+
+/**
+ * Writes a runbook that re-runs what worked in a session: the basis of "save as runbook" and of a
+ * distilled script proven on a fresh cluster. Successful commands are kept in the order given, failed
+ * ones dropped; consecutive commands on the same node become one step, each command its own block (so
+ * each keeps its own exit status, as it had in the session).
+ *
+ * <pre>{@code
+ * String markdown = RunbookWriter.create("nginx behind a load balancer", cluster.spec())
+ *         .description("Three nodes; node1 balances over node2 and node3.")
+ *         .commands(cluster.history())
+ *         .verify(List.of(check))
+ *         .toMarkdown();
+ * }</pre>
+ *
+ * <p>A text that looks like a placeholder ({@code <NAME>}) in a command is declared as a variable whose
+ * default is that very text, so the runbook parses and re-runs the command unchanged. Not thread-safe.
+ */
+public final class RunbookWriter {
+    private final String title;
+    private final Topology topology;
+    private String description = "";
+    private final List<ExecResult> commands = new ArrayList<>();
+    private final List<ExecResult> verify = new ArrayList<>();
+
+    private RunbookWriter(String title, Topology topology) {
+        Objects.requireNonNull(title, "title");
+        if (title.isBlank()) {
+            throw new IllegalArgumentException("a runbook needs a title");
+        }
+        this.title = title.replaceAll("\\s*[\r\n]+\\s*", " ").trim();
+        this.topology = Objects.requireNonNull(topology, "topology");
+    }
+
+    /** A writer for a runbook called {@code title} needing {@code topology}. */
+    public static RunbookWriter create(String title, Topology topology) {
+        return new RunbookWriter(title, topology);
+    }
+
+    /** A writer for a runbook called {@code title} needing the nodes of {@code spec} on the default network. */
+    public static RunbookWriter create(String title, ClusterSpec spec) {
+        return new RunbookWriter(title, Topology.of(spec));
+    }
+
+    /** The prose under the title: what the scenario is and why. */
+    public RunbookWriter description(String description) {
+        this.description = description == null ? "" : description.strip();
+        return this;
+    }
+
+    /** Appends the session's commands, in the order they ran; those that failed are left out. */
+    public RunbookWriter commands(List<ExecResult> commands) {
+        add(commands, this.commands);
+        return this;
+    }
+
+    /** Appends commands whose success proves the scenario (for {@code ## Verify}); failed ones are left out. */
+    public RunbookWriter verify(List<ExecResult> commands) {
+        add(commands, this.verify);
+        return this;
+    }
+
+    private void add(List<ExecResult> from, List<ExecResult> to) {
+        for (ExecResult r : from) {
+            if (!topology.nodeNames().contains(r.node())) {
+                throw new RunbookException("a command ran on " + r.node() + ", which the topology does not have (it has "
+                        + topology.nodeNames() + "): " + r.summary());
+            }
+            if (r.succeeded() && !script(r).isBlank()) {
+                to.add(r);
+            }
+        }
+    }
+
+    /**
+     * The runbook's markdown; it parses with {@link Runbook#parse(String)} and has the same commands.
+     *
+     * @throws RunbookException when no command succeeded: a runbook needs at least one step
+     */
+    public String toMarkdown() {
+        if (commands.isEmpty()) {
+            throw new RunbookException("no command of the session succeeded, so there is nothing to re-run: "
+                    + "a runbook needs at least one step");
+        }
+        StringBuilder md = new StringBuilder();
+        md.append("# ").append(title).append("\n\n");
+        md.append(description.isEmpty() ? "Recorded from an Antrieb session." : escapeHeadings(description)).append("\n\n");
+        md.append("## Topology required\n\n```yaml\n").append(TopologyYaml.write(topology)).append("```\n\n");
+
+        Set<String> literal = new LinkedHashSet<>();
+        for (ExecResult r : commands) {
+            literal.addAll(placeholdersIn(script(r)));
+        }
+        for (ExecResult r : verify) {
+            literal.addAll(placeholdersIn(script(r)));
+        }
+        if (!literal.isEmpty()) {
+            md.append("## Variables\n\n");
+            for (String name : literal) {
+                md.append("- `<").append(name).append(">`: the literal text `<").append(name)
+                        .append(">`, as the session ran it (default: `<").append(name).append(">`)\n");
+            }
+            md.append('\n');
+        }
+
+        md.append("## Steps\n");
+        int number = 0;
+        for (int i = 0; i < commands.size(); ) {
+            String node = commands.get(i).node();
+            int j = i;
+            while (j < commands.size() && commands.get(j).node().equals(node)) {
+                j++;
+            }
+            List<ExecResult> group = commands.subList(i, j);
+            number++;
+            String first = script(group.get(0)).lines().filter(l -> !l.isBlank()).findFirst().orElse("").trim();
+            md.append("\n### ").append(number).append(". On ").append(node).append(": ").append(Fences.codeSpan(shorten(first))).append("\n\n");
+            md.append("Recorded from the session: ").append(group.size()).append(group.size() == 1 ? " command" : " commands")
+                    .append(" that succeeded on ").append(node).append(".\n");
+            group.forEach(r -> block(md, r));
+            i = j;
+        }
+
+        md.append("\n## Verify\n");
+        if (verify.isEmpty()) {
+            md.append("\nNo verify commands were recorded: add ```sh nodeN``` blocks whose success proves the scenario works.\n");
+        }
+        verify.forEach(r -> block(md, r));
+        return md.toString();
+    }
+
+    /** The runbook, parsed from {@link #toMarkdown()}. */
+    public Runbook toRunbook() {
+        return Runbook.parse(toMarkdown());
+    }
+
+    private static void block(StringBuilder md, ExecResult r) {
+        String script = script(r);
+        String fence = Fences.fenceFor(script);
+        md.append('\n').append(fence).append("sh ").append(r.node()).append('\n').append(script).append('\n').append(fence).append('\n');
+    }
+
+    /** The command as a block holds it: without trailing newlines (the parser drops the block's final one). */
+    static String script(ExecResult r) {
+        return r.command().replace("\r\n", "\n").replace('\r', '\n').replaceAll("\n+$", "");
+    }
+
+    private static Set<String> placeholdersIn(String script) {
+        Set<String> names = new LinkedHashSet<>();
+        Matcher m = Placeholders.PLACEHOLDER.matcher(script);
+        while (m.find()) {
+            names.add(m.group(1));
+        }
+        return names;
+    }
+
+    private static String escapeHeadings(String prose) {
+        // A "## ..." line in the description would start a section of its own.
+        return prose.replaceAll("(?m)^(\\s{0,3})#", "$1\\\\#");
+    }
+
+    private static String shorten(String s) {
+        return s.length() > 60 ? s.substring(0, 57) + "..." : s;
+    }
+}

@@ -1,0 +1,185 @@
+package sh.antrieb.runbook.internal;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.stream.Collectors;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import sh.antrieb.AntriebException;
+import sh.antrieb.Cluster;
+import sh.antrieb.ExecOptions;
+import sh.antrieb.ExecResult;
+import sh.antrieb.Node;
+import sh.antrieb.runbook.CommandBlock;
+import sh.antrieb.runbook.Runbook;
+import sh.antrieb.runbook.RunbookException;
+import sh.antrieb.runbook.RunbookResult;
+import sh.antrieb.runbook.RunbookResult.Failure;
+import sh.antrieb.runbook.RunbookResult.Phase;
+import sh.antrieb.runbook.RunbookResult.StepResult;
+import sh.antrieb.runbook.Step;
+import sh.antrieb.runbook.Topology;
+
+/**
+ * Runs a runbook's steps and then its verify commands on a cluster, stopping at the first failing
+ * command. A block naming several nodes runs on them at once (what a reader of "on all nodes, install
+ * nginx" expects, and much faster for package installs); its results are kept in the order the nodes
+ * were named, and the first failing one in that order is the one reported.
+ */
+public final class RunbookExecutor {
+    private static final Logger log = LoggerFactory.getLogger(RunbookExecutor.class);
+
+    private RunbookExecutor() {
+    }
+
+    /**
+     * Refuses a cluster that does not have the topology's nodes: the same number, each booted from the
+     * image the topology names. Declared networks cannot be compared yet (a cluster's spec does not
+     * describe its networks in this build), so they are taken on trust and logged.
+     *
+     * @throws RunbookException naming what differs
+     */
+    public static void checkCluster(Topology topology, Cluster cluster) {
+        List<Node> nodes = cluster.nodes();
+        List<String> wanted = topology.nodeImages();
+        String have = nodes.stream().map(n -> n.name() + " (" + n.image() + ")").collect(Collectors.joining(", "));
+        String need = topology.nodes().stream().map(Object::toString).collect(Collectors.joining(", "));
+        if (nodes.size() != wanted.size()) {
+            throw new RunbookException("this runbook needs " + wanted.size() + " node(s) [" + need + "] and cluster "
+                    + cluster.id() + " has " + nodes.size() + ": " + have
+                    + "; provision the runbook's topology (runbook.topology().toClusterSpec()) or use run(antrieb)");
+        }
+        for (int i = 0; i < wanted.size(); i++) {
+            Node n = nodes.get(i);
+            if (!sameImage(wanted.get(i), n.image())) {
+                throw new RunbookException("this runbook needs " + n.name() + " booted from '" + wanted.get(i) + "' and cluster "
+                        + cluster.id() + " has it from '" + n.image() + "'; provision the runbook's topology [" + need + "]");
+            }
+        }
+        if (topology.declaresNetworks()) {
+            log.info("runbook declares networks {}; cluster {} is assumed to have them (networks are not compared yet)",
+                    topology.networks().stream().map(Topology.Network::name).toList(), cluster.id());
+        }
+    }
+
+    /** {@code debian12} matches {@code debian12} and {@code antrieb:debian12:v3}. */
+    static boolean sameImage(String wanted, String actual) {
+        return bare(wanted).equals(bare(actual));
+    }
+
+    private static String bare(String image) {
+        if (image != null && image.startsWith("antrieb:")) {
+            String rest = image.substring("antrieb:".length());
+            int v = rest.lastIndexOf(":v");
+            return v > 0 ? rest.substring(0, v) : rest;
+        }
+        return image;
+    }
+
+    /** Runs {@code runbook} (whose variables all have values) on {@code cluster}. */
+    public static RunbookResult run(Runbook runbook, Cluster cluster, ExecOptions options) {
+        Instant startedAt = Instant.now();
+        long start = System.nanoTime();
+        List<StepResult> steps = new ArrayList<>();
+        Failure failure = null;
+        int total = runbook.steps().size();
+        for (Step step : runbook.steps()) {
+            log.info("runbook '{}' on {}: step {}/{} {}", runbook.title(), cluster.id(), step.number(), total, step.title());
+            List<ExecResult> results = new ArrayList<>();
+            ExecResult bad = runBlocks(runbook, cluster, step.commands(), options, results);
+            steps.add(new StepResult(step, results));
+            if (bad != null) {
+                failure = new Failure(Phase.STEP, step.number(), step.title(), bad);
+                break;
+            }
+        }
+        List<ExecResult> verify = new ArrayList<>();
+        boolean verifyRan = failure == null;
+        if (verifyRan) {
+            log.info("runbook '{}' on {}: verify ({} block(s))", runbook.title(), cluster.id(), runbook.verify().size());
+            ExecResult bad = runBlocks(runbook, cluster, runbook.verify(), options, verify);
+            if (bad != null) {
+                failure = new Failure(Phase.VERIFY, 0, "Verify", bad);
+            }
+        }
+        if (failure != null) {
+            log.info("runbook '{}' on {}: {}", runbook.title(), cluster.id(), failure.summary());
+        } else {
+            log.info("runbook '{}' on {}: succeeded", runbook.title(), cluster.id());
+        }
+        return new RunbookResult(runbook, cluster.id(), startedAt, Duration.ofNanos(System.nanoTime() - start), steps, verify,
+                verifyRan, failure);
+    }
+
+    /** Runs the blocks in order into {@code results}; returns the first failing result, or null. */
+    private static ExecResult runBlocks(Runbook runbook, Cluster cluster, List<CommandBlock> blocks, ExecOptions options,
+                                        List<ExecResult> results) {
+        for (CommandBlock block : blocks) {
+            String command = Placeholders.substitute(block.script(), runbook.values());
+            List<ExecResult> ran = runBlock(cluster, block.nodes(), command, options);
+            results.addAll(ran);
+            for (ExecResult r : ran) {
+                if (!r.succeeded()) {
+                    return r;
+                }
+            }
+        }
+        return null;
+    }
+
+    private static List<ExecResult> runBlock(Cluster cluster, List<String> nodes, String command, ExecOptions options) {
+        if (nodes.size() == 1) {
+            return List.of(execOne(cluster, nodes.get(0), command, options));
+        }
+        List<CompletableFuture<ExecResult>> running = new ArrayList<>();
+        for (String node : nodes) {
+            Instant started = Instant.now();
+            CompletableFuture<ExecResult> f;
+            try {
+                f = cluster.execAsync(node, command, options)
+                        .exceptionally(e -> unrunnable(node, command, started, unwrap(e)));
+            } catch (AntriebException e) {
+                f = CompletableFuture.completedFuture(unrunnable(node, command, started, e));
+            }
+            running.add(f);
+        }
+        return running.stream().map(CompletableFuture::join).toList();
+    }
+
+    private static ExecResult execOne(Cluster cluster, String node, String command, ExecOptions options) {
+        Instant started = Instant.now();
+        try {
+            return cluster.exec(node, command, options);
+        } catch (AntriebException e) {
+            return unrunnable(node, command, started, e);
+        }
+    }
+
+    private static Throwable unwrap(Throwable e) {
+        return e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+    }
+
+    /**
+     * A result for a command the cluster could not run at all (it expired, say): exit code -1 and the
+     * reason in stderr, like an unreachable node, so the run stops and reports it instead of throwing
+     * away the results so far. Errors that are not Antrieb's own (bugs) are rethrown.
+     */
+    private static ExecResult unrunnable(String node, String command, Instant started, Throwable e) {
+        if (!(e instanceof AntriebException)) {
+            if (e instanceof RuntimeException re) {
+                throw re;
+            }
+            if (e instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException(e);
+        }
+        return new ExecResult(node, command, -1, "", e.getMessage(), started, Duration.between(started, Instant.now()), false);
+    }
+}

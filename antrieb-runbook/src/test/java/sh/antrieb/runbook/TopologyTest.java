@@ -1,0 +1,54 @@
+package sh.antrieb.runbook;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import sh.antrieb.ClusterSpec;
+import sh.antrieb.NodeSpec;
+
+class TopologyTest {
+
+    @Test
+    void nodesConvertToAClusterSpec() {
+        Topology t = new Topology(List.of(NodeSpec.of("debian12", 2), NodeSpec.controller("debian12")), List.of(), Map.of());
+
+        ClusterSpec spec = t.toClusterSpec();
+
+        assertThat(spec.nodes()).containsExactly(NodeSpec.of("debian12", 2), NodeSpec.controller("debian12"));
+        assertThat(t.nodeNames()).containsExactly("node1", "node2", "node3");
+        assertThat(t.nodeImages()).containsExactly("debian12", "debian12", "debian12");
+    }
+
+    @Test
+    void declaredNetworksAreNotSilentlyDropped() {
+        Topology t = Runbook.builtin("antrieb/router-isolated-lan").topology();
+
+        assertThatThrownBy(t::toClusterSpec).isInstanceOf(RunbookException.class)
+                .hasMessageContaining("declares networks (wan, lan)")
+                .hasMessageContaining("call runOn(cluster)");
+    }
+
+    @Test
+    void ofClusterSpecKeepsTheNodeGroups() {
+        Topology t = Topology.of(ClusterSpec.of("debian12", "my-nginx x2"));
+
+        assertThat(t.nodes()).containsExactly(NodeSpec.of("debian12", 1), NodeSpec.of("my-nginx", 2));
+        assertThat(t.declaresNetworks()).isFalse();
+        assertThat(t.nics()).isEmpty();
+    }
+
+    @Test
+    void controllerGroupsParse() {
+        Runbook rb = Runbook.parse("# T\n\n## Topology required\n\n```yaml\nnodes:\n  - debian12 x2\n"
+                + "  - {image: debian12, controller: true}\n  - ansible-controller\n```\n\n## Steps\n\n### 1. One\n\n"
+                + "```sh node4\ntrue\n```\n\n## Verify\n\n```sh node3\ntrue\n```\n");
+
+        assertThat(rb.topology().nodes()).containsExactly(NodeSpec.of("debian12", 2), NodeSpec.controller("debian12"),
+                NodeSpec.controller("ansible-controller"));
+    }
+}
