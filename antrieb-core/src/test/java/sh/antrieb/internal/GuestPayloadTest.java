@@ -1,0 +1,58 @@
+package sh.antrieb.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class GuestPayloadTest {
+    private static final SshKeys CLUSTER = SshKeys.generate("root@antrieb-test");
+    private static final SshKeys HOST = SshKeys.generate("node1");
+
+    private GuestPayload.NodeConfig config() {
+        return new GuestPayload.NodeConfig("node1", "127.0.0.1 localhost\n10.200.1.10 node1\n", CLUSTER, HOST,
+                "node1,10.200.1.10 " + HOST.publicKeyOnly() + "\n",
+                List.of(new GuestPayload.GuestNic("52:54:00:00:00:01", "mgmt0", "100.64.1.10/24", null, null),
+                        new GuestPayload.GuestNic("52:54:00:00:00:02", "eth0", "10.200.1.10/24", "10.200.1.1", "10.200.1.1")),
+                false);
+    }
+
+    @Test
+    void keysAreOpenSshEncoded() {
+        assertThat(CLUSTER.publicLine()).startsWith("ssh-ed25519 AAAA").endsWith(" root@antrieb-test");
+        assertThat(CLUSTER.privateOpenSsh()).startsWith("-----BEGIN OPENSSH PRIVATE KEY-----");
+        assertThat(CLUSTER.publicKeyOnly().split(" ")).hasSize(2);
+    }
+
+    @Test
+    void scriptWritesEveryPieceOfNodeIdentity() {
+        String s = GuestPayload.script(config());
+        assertThat(s).contains("name_nic 52:54:00:00:00:01 mgmt0", "name_nic 52:54:00:00:00:02 eth0")
+                .contains("Address=10.200.1.10/24", "Gateway=10.200.1.1", "nameserver 10.200.1.1")
+                .contains("hostname node1", CLUSTER.publicLine(), HOST.privateOpenSsh().strip())
+                .contains("AcceptEnv *")
+                .doesNotContain("resize2fs");
+        assertThat(s.indexOf("mgmt0")).isLessThan(s.indexOf(" eth0"));
+    }
+
+    @Test
+    void base64DecodesToTheScript() {
+        String decoded = new String(Base64.getDecoder().decode(GuestPayload.base64(config())), StandardCharsets.UTF_8);
+        assertThat(decoded).isEqualTo(GuestPayload.script(config()));
+    }
+
+    @Test
+    void scriptIsValidShell(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("payload.sh");
+        Files.writeString(f, GuestPayload.script(config()));
+        Process p = new ProcessBuilder("sh", "-n", f.toString()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as(out).isZero();
+    }
+}
