@@ -38,6 +38,11 @@ public final class LibvirtHost implements AutoCloseable {
     private static final String POOL_PATH = "/var/lib/libvirt/images/antrieb";
     private static final Object EVENT_LOOP_LOCK = new Object();
     private static boolean eventLoopStarted;
+    // libvirt prints every error to stderr unless a handler is set; Antrieb reports errors through exceptions
+    // and expects some (lookups of objects that may be gone), so they go to the debug log. Held in a field:
+    // JNA must not collect a callback libvirt still holds.
+    private static final org.libvirt.jna.Libvirt.VirErrorCallback ERRORS_TO_LOG =
+            (userData, error) -> log.debug("libvirt: {}", error.message);
 
     private final URI uri;
     private final Connect conn;
@@ -74,6 +79,7 @@ public final class LibvirtHost implements AutoCloseable {
             if (eventLoopStarted) {
                 return;
             }
+            Connect.setErrorCallback(ERRORS_TO_LOG);
             Library.initEventLoop();
             Thread t = new Thread(() -> {
                 try {
@@ -298,13 +304,12 @@ public final class LibvirtHost implements AutoCloseable {
                 return null;
             }
             try {
+                boolean persistent = net.isPersistent() == 1;
                 if (net.isActive() == 1) {
                     net.destroy();
                 }
-                try {
+                if (persistent) {
                     net.undefine();
-                } catch (LibvirtException transientAlready) {
-                    // transient networks vanish on destroy
                 }
             } finally {
                 net.free();
@@ -362,13 +367,12 @@ public final class LibvirtHost implements AutoCloseable {
                 return null;
             }
             try {
+                boolean persistent = dom.isPersistent() == 1;
                 if (dom.isActive() == 1) {
                     dom.destroy();
                 }
-                try {
+                if (persistent) {
                     dom.undefine();
-                } catch (LibvirtException transientAlready) {
-                    // transient domains vanish on destroy
                 }
             } finally {
                 dom.free();

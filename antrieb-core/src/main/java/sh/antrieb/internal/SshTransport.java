@@ -27,10 +27,12 @@ public final class SshTransport implements AutoCloseable {
     public SshTransport() {
         client = SshClient.setUpDefaultClient();
         client.setServerKeyVerifier((session, remote, key) -> {
-            PublicKey expected = session.getAttribute(EXPECTED_HOST_KEY);
+            AttributeRepository context = session.getConnectionContext();
+            PublicKey expected = context == null ? null : context.getAttribute(EXPECTED_HOST_KEY);
             boolean ok = expected != null && KeyUtils.compareKeys(expected, key);
             if (!ok) {
-                log.warn("refusing host key {} of {}: not the key Antrieb gave that node", KeyUtils.getFingerPrint(key), remote);
+                log.warn("refusing host key {} of {}: Antrieb gave that node {}", KeyUtils.getFingerPrint(key), remote,
+                        expected == null ? "no key" : KeyUtils.getFingerPrint(expected));
             }
             return ok;
         });

@@ -1,0 +1,587 @@
+#!/usr/bin/env bash
+# Antrieb guest image recipe: Debian 12 (bookworm), amd64, booted by direct kernel boot under QEMU.
+#
+#   usage (as root): bash debian12.sh OUT_DIR
+#
+# Produces in OUT_DIR:
+#   disk.qcow2  ext4 on the whole disk (no partition table), 20 GiB virtual, the root filesystem
+#   vmlinuz     the Debian cloud kernel (linux-image-cloud-amd64) installed in that root filesystem
+#   initrd.img  a tiny busybox initramfs: loads the virtio/fw_cfg modules, mounts /dev/vda rw, switch_root
+#   cmdline     one line: the kernel command line to boot this image with (callers append their own args)
+#   build.log   the noisy output of the build (debootstrap, apt, mkfs ...)
+# The final files are moved into OUT_DIR only at the very end (cmdline last); everything else happens in
+# OUT_DIR/.tmp.*, which is removed on exit. Progress is printed to stderr as "==> <step>" lines.
+#
+# This file is the image's whole recipe (its hash is the recipe hash): everything the image needs is
+# written from heredocs below.
+#
+# Guest contract (see antrieb-init below): on every boot, before networking and sshd, the unit
+# antrieb-init.service reads the fw_cfg entry opt/sh.antrieb/init (base64 of a POSIX sh script, the
+# "payload"), decodes it and runs it with sh. The payload configures hostname, /etc/hosts, root's ssh
+# keys, the ed25519 host key, an sshd drop-in, NIC names (by MAC), systemd-networkd .network files and
+# /etc/resolv.conf. The image itself has no ssh host keys, no network configuration and a locked root.
+#
+# Optional environment:
+#   ANTRIEB_DEBOOTSTRAP_CACHE  a directory where debootstrap keeps downloaded .debs between builds
+set -euo pipefail
+umask 022
+export LC_ALL=C.UTF-8
+
+SUITE=bookworm
+INCLUDE=systemd,systemd-sysv,udev,openssh-server,python3,curl,sudo,iproute2,ca-certificates,iputils-ping,netcat-openbsd,nftables,procps,kmod,less
+DISK_SIZE=20G
+# Kernel modules the initramfs loads (with their dependencies, from the kernel's modules.dep).
+# Required ones must exist as a module or be built in; optional ones are skipped when absent.
+INITRD_REQUIRED_MODULES="virtio_pci virtio_blk virtio_net qemu_fw_cfg"
+INITRD_OPTIONAL_MODULES="virtio_rng virtio_console ext4"
+# The kernel command line written to OUT_DIR/cmdline.
+CMDLINE="root=/dev/vda rw rootfstype=ext4 console=ttyS0 net.ifnames=0 biosdevname=0 quiet loglevel=3 random.trust_cpu=on cryptomgr.notests pci=noacpi mitigations=off tsc=reliable no_timer_check nowatchdog audit=0 fsck.mode=skip systemd.show_status=auto"
+
+PROG=debian12.sh
+STEP=start
+LOG=
+WORK=
+
+say() { printf '%s: %s\n' "$PROG" "$*" >&2; }
+step() { STEP=$1; shift; printf '==> %s%s\n' "$STEP" "${*:+ ($*)}" >&2; }
+die() { say "error: $*"; exit 1; }
+# Runs a noisy command with its output in the build log.
+logged() { "$@" >>"$LOG" 2>&1; }
+# Runs a command inside the rootfs being built, with a clean environment.
+in_root() {
+  chroot "$ROOT" /usr/bin/env -i \
+    PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LC_ALL=C.UTF-8 DEBIAN_FRONTEND=noninteractive \
+    ${http_proxy:+http_proxy=$http_proxy} ${https_proxy:+https_proxy=$https_proxy} \
+    "$@"
+}
+
+# Mount points under $1, deepest first.
+mounts_under() {
+  awk -v p="$1/" '{ m = $2; gsub(/\\040/, " ", m); if (index(m "/", p) == 1) print m }' /proc/mounts | sort -r
+}
+# Unmounts everything under $1; fails if something stays mounted.
+unmount_under() {
+  local m
+  for m in $(mounts_under "$1"); do umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null || true; done
+  [ -z "$(mounts_under "$1")" ]
+}
+# Removes a work directory, never crossing into a (bind) mount.
+remove_workdir() {
+  local d=$1
+  [ -d "$d" ] || return 0
+  if ! unmount_under "$d"; then
+    say "cannot unmount everything under $d; NOT removing it (mounted: $(mounts_under "$d" | tr '\n' ' '))"
+    return 1
+  fi
+  rm -rf --one-file-system "$d"
+}
+
+on_exit() {
+  local rc=$?
+  trap - EXIT
+  set +e
+  if [ -n "$WORK" ]; then remove_workdir "$WORK"; fi
+  if [ "$rc" -ne 0 ]; then
+    say "FAILED (exit $rc) in step '$STEP'; nothing was written to $OUT_DIR except $LOG"
+    if [ -n "$LOG" ] && [ -s "$LOG" ]; then
+      say "last lines of $LOG:"
+      tail -n 40 "$LOG" | sed 's/^/    /' >&2
+    fi
+  fi
+  exit "$rc"
+}
+
+# ---------------------------------------------------------------------------------------------------
+[ $# -eq 1 ] || { echo "usage: bash $0 OUT_DIR" >&2; exit 2; }
+[ "$(id -u)" = 0 ] || die "must run as root (debootstrap, chroot, mknod)"
+for tool in debootstrap chroot mkfs.ext4 qemu-img cpio flock awk truncate; do
+  command -v "$tool" >/dev/null || die "missing tool '$tool' (apt-get install debootstrap e2fsprogs qemu-utils cpio)"
+done
+BUSYBOX=
+for b in /bin/busybox /usr/bin/busybox; do
+  if [ -x "$b" ] && ! ldd "$b" >/dev/null 2>&1; then BUSYBOX=$b; break; fi
+done
+[ -n "$BUSYBOX" ] || die "no static busybox found (apt-get install busybox-static)"
+
+mkdir -p "$1"
+OUT_DIR=$(cd "$1" && pwd)
+LOG=$OUT_DIR/build.log
+exec 9>"$OUT_DIR/.lock"
+if ! flock -n 9; then
+  say "another build is running in $OUT_DIR; waiting for it"
+  flock 9
+fi
+: >"$LOG"
+trap on_exit EXIT
+trap 'exit 130' INT TERM HUP
+
+# Leftovers of an interrupted earlier run (we hold the lock, so nobody else uses them).
+for old in "$OUT_DIR"/.tmp.*; do
+  [ -e "$old" ] || continue
+  remove_workdir "$old" || die "cannot clean up $old"
+done
+WORK=$(mktemp -d "$OUT_DIR/.tmp.XXXXXX")
+ROOT=$WORK/rootfs
+
+# ---------------------------------------------------------------------------------------------------
+# Mirror: the first URI of the host's apt sources that serves "$SUITE main" (one-line and deb822
+# formats), and the security suite's URI if the host has one.
+host_sources() {
+  local f
+  for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
+    [ -f "$f" ] || continue
+    sed -e 's/#.*//' "$f" | awk '
+      $1 == "deb" {
+        i = 2
+        if ($i ~ /^\[/) { while (i <= NF && $i !~ /\]$/) i++; i++ }
+        uri = $i; suite = $(i + 1); main = 0
+        for (j = i + 2; j <= NF; j++) if ($j == "main") main = 1
+        if (main && uri != "") print uri, suite
+      }'
+  done
+  for f in /etc/apt/sources.list.d/*.sources; do
+    [ -f "$f" ] || continue
+    awk '
+      function flush(   nu, ns, nc, u, s, c, main, i, k, kt, nt, deb) {
+        if (tolower(f["enabled"]) == "no") { delete f; return }
+        nt = split(f["types"], kt, /[ \t]+/); deb = 0
+        for (i = 1; i <= nt; i++) if (kt[i] == "deb") deb = 1
+        nc = split(f["components"], c, /[ \t]+/); main = 0
+        for (i = 1; i <= nc; i++) if (c[i] == "main") main = 1
+        if (deb && main) {
+          nu = split(f["uris"], u, /[ \t]+/); ns = split(f["suites"], s, /[ \t]+/)
+          for (i = 1; i <= nu; i++) for (k = 1; k <= ns; k++) if (u[i] != "" && s[k] != "") print u[i], s[k]
+        }
+        delete f
+      }
+      /^#/ { next }
+      /^[ \t]*$/ { flush(); key = ""; next }
+      /^[ \t]/ { if (key != "") f[key] = f[key] " " $0; next }
+      {
+        key = tolower(substr($0, 1, index($0, ":") - 1)); v = substr($0, index($0, ":") + 1)
+        gsub(/^[ \t]+|[ \t]+$/, "", v); f[key] = v
+      }
+      END { flush() }' "$f"
+  done
+}
+MIRROR=
+SECURITY=
+while read -r uri suite; do
+  case "$uri" in http://* | https://*) ;; *) continue ;; esac
+  uri=${uri%/}
+  if [ -z "$MIRROR" ] && [ "$suite" = "$SUITE" ]; then MIRROR=$uri; fi
+  if [ -z "$SECURITY" ] && [ "$suite" = "$SUITE-security" ]; then SECURITY=$uri; fi
+done < <(host_sources | sed 's/[ \t]\+/ /g')
+
+# ---------------------------------------------------------------------------------------------------
+step debootstrap "$SUITE minbase, mirror ${MIRROR:-debootstrap default}"
+DEBOOTSTRAP_ARGS=(--variant=minbase --components=main --include="$INCLUDE")
+if [ -n "${ANTRIEB_DEBOOTSTRAP_CACHE:-}" ]; then
+  mkdir -p "$ANTRIEB_DEBOOTSTRAP_CACHE"
+  DEBOOTSTRAP_ARGS+=(--cache-dir="$(cd "$ANTRIEB_DEBOOTSTRAP_CACHE" && pwd)")
+fi
+logged debootstrap "${DEBOOTSTRAP_ARGS[@]}" "$SUITE" "$ROOT" ${MIRROR:+"$MIRROR"} ||
+  die "debootstrap failed (see $LOG)"
+if [ -z "$MIRROR" ]; then
+  # debootstrap's default mirror, as it wrote it into the rootfs.
+  MIRROR=$(awk '$1 == "deb" { print $2; exit }' "$ROOT/etc/apt/sources.list")
+  MIRROR=${MIRROR%/}
+  [ -n "$MIRROR" ] || die "cannot tell which mirror debootstrap used"
+fi
+
+# ---------------------------------------------------------------------------------------------------
+step kernel "linux-image-cloud-amd64, without initramfs-tools"
+{
+  echo "deb $MIRROR $SUITE main"
+  echo "deb $MIRROR $SUITE-updates main"
+  if [ -n "$SECURITY" ]; then echo "deb $SECURITY $SUITE-security main"; fi
+} >"$ROOT/etc/apt/sources.list"
+cp -L /etc/resolv.conf "$ROOT/etc/resolv.conf" 2>/dev/null || true
+# No daemons start inside the chroot.
+printf '#!/bin/sh\nexit 101\n' >"$ROOT/usr/sbin/policy-rc.d"
+chmod 755 "$ROOT/usr/sbin/policy-rc.d"
+mount -t proc proc "$ROOT/proc"
+
+# linux-image-* depends on "initramfs-tools | linux-initramfs-tool". This image boots with the
+# initramfs built below, so an empty package provides linux-initramfs-tool instead: no
+# initramfs-tools, no initrd generated at install time (nor on later kernel updates in a guest).
+mkdir -p "$ROOT/tmp/antrieb-no-initramfs/DEBIAN"
+cat >"$ROOT/tmp/antrieb-no-initramfs/DEBIAN/control" <<'EOF'
+Package: antrieb-no-initramfs
+Version: 1
+Architecture: all
+Maintainer: Antrieb <root@localhost>
+Priority: optional
+Section: admin
+Provides: linux-initramfs-tool
+Description: the Antrieb image boots with its own tiny initramfs
+ Satisfies linux-image's dependency on an initramfs generator without
+ installing initramfs-tools: Antrieb boots this kernel with an external
+ initramfs (virtio modules only) passed by direct kernel boot.
+EOF
+logged in_root dpkg-deb --build --root-owner-group /tmp/antrieb-no-initramfs /tmp/antrieb-no-initramfs.deb
+logged in_root dpkg -i /tmp/antrieb-no-initramfs.deb
+rm -rf "$ROOT/tmp/antrieb-no-initramfs" "$ROOT/tmp/antrieb-no-initramfs.deb"
+logged in_root apt-get update || die "apt-get update in the rootfs failed (see $LOG)"
+logged in_root apt-get -y -o Dpkg::Options::=--force-confold upgrade || die "apt-get upgrade failed (see $LOG)"
+logged in_root apt-get -y --no-install-recommends install linux-image-cloud-amd64 ||
+  die "installing linux-image-cloud-amd64 failed (see $LOG)"
+[ ! -e "$ROOT/usr/sbin/update-initramfs" ] || die "initramfs-tools got installed; the recipe must avoid it"
+KVERS=$(ls "$ROOT/lib/modules")
+[ "$(echo "$KVERS" | wc -l)" = 1 ] || die "expected exactly one kernel in the rootfs, found: $KVERS"
+KVER=$KVERS
+KDIR=$ROOT/lib/modules/$KVER
+[ -f "$ROOT/boot/vmlinuz-$KVER" ] || die "kernel image /boot/vmlinuz-$KVER missing"
+cp "$ROOT/boot/vmlinuz-$KVER" "$WORK/vmlinuz"
+# Dangling links to an initrd that does not exist.
+rm -f "$ROOT/initrd.img" "$ROOT/initrd.img.old" "$ROOT/vmlinuz.old" "$ROOT/boot/initrd.img"*
+say "kernel $KVER"
+
+# ---------------------------------------------------------------------------------------------------
+step trim "guest configuration, boot trimming"
+mkdir -p "$ROOT/usr/lib/antrieb"
+cat >"$ROOT/usr/lib/antrieb/antrieb-init" <<'EOF'
+#!/bin/sh
+# antrieb-init: runs the per-node payload the Antrieb library passes through QEMU fw_cfg.
+#   fw_cfg entry: opt/sh.antrieb/init  (libvirt: <sysinfo type='fwcfg'><entry name='opt/sh.antrieb/init'>)
+#   content:      base64 of a POSIX sh script, run with sh on every boot before networking and sshd.
+# A missing entry is not an error (the image booted by hand). Prints one status line to /dev/console.
+FW=/sys/firmware/qemu_fw_cfg
+ENTRY=$FW/by_name/opt/sh.antrieb/init/raw
+RUN=/run/antrieb
+
+say() {
+  echo "antrieb-init: $*"
+  { echo "antrieb-init: $*" >/dev/console; } 2>/dev/null
+}
+ensure_host_key() {
+  # sshd needs a host key; the payload normally installs one. Never RSA/ECDSA (slow, unwanted).
+  [ -e /etc/ssh/ssh_host_ed25519_key ] ||
+    ssh-keygen -q -t ed25519 -N '' -C "root@$(hostname)" -f /etc/ssh/ssh_host_ed25519_key
+}
+
+[ -d "$FW" ] || modprobe -q qemu_fw_cfg 2>/dev/null
+if [ ! -e "$ENTRY" ]; then
+  say "no payload (fw_cfg opt/sh.antrieb/init absent), booting unconfigured"
+  ensure_host_key
+  exit 0
+fi
+mkdir -p -m 0700 "$RUN"
+if ! base64 -d <"$ENTRY" >"$RUN/payload.sh" 2>"$RUN/payload.log"; then
+  say "payload FAILED: fw_cfg opt/sh.antrieb/init is not valid base64"
+  exit 1
+fi
+# The payload's output stays in /run/antrieb/payload.log (and goes to the journal on failure).
+sh "$RUN/payload.sh" >"$RUN/payload.log" 2>&1
+rc=$?
+if [ "$rc" -ne 0 ]; then
+  say "payload FAILED (exit $rc); last output:"
+  tail -n 15 "$RUN/payload.log" | sed 's/^/antrieb-init:   /' | tee /dev/console
+  exit "$rc"
+fi
+ensure_host_key
+say "payload ok"
+EOF
+chmod 755 "$ROOT/usr/lib/antrieb/antrieb-init"
+
+cat >"$ROOT/etc/systemd/system/antrieb-init.service" <<'EOF'
+[Unit]
+Description=Antrieb per-node configuration (fw_cfg opt/sh.antrieb/init)
+# As early as possible: the root fs is already mounted rw by the initramfs and the NICs exist (virtio_net
+# is loaded there). Before udev's coldplug (it sees the final NIC names), before sysctl and modules-load
+# (they apply what the payload puts in /etc/sysctl.d and /etc/modules-load.d), before networkd and sshd.
+DefaultDependencies=no
+Before=sysinit.target systemd-udev-trigger.service systemd-sysctl.service systemd-modules-load.service
+Before=network-pre.target systemd-networkd.service ssh.service shutdown.target
+Wants=network-pre.target
+Conflicts=shutdown.target
+
+[Service]
+Type=oneshot
+RemainAfterExit=yes
+ExecStart=/usr/lib/antrieb/antrieb-init
+StandardOutput=journal
+StandardError=journal
+
+[Install]
+WantedBy=sysinit.target
+EOF
+
+# Identity, locale, shell, accounts.
+echo antrieb >"$ROOT/etc/hostname"
+cat >"$ROOT/etc/hosts" <<'EOF'
+127.0.0.1	localhost
+::1		localhost ip6-localhost ip6-loopback
+ff02::1		ip6-allnodes
+ff02::2		ip6-allrouters
+EOF
+cat >"$ROOT/etc/fstab" <<'EOF'
+# The Antrieb initramfs mounts the root file system (/dev/vda, ext4) read-write; nothing to mount here.
+EOF
+echo 'LANG=C.UTF-8' >"$ROOT/etc/default/locale"
+echo 'LANG=C.UTF-8' >"$ROOT/etc/locale.conf"
+logged in_root usermod -s /bin/bash -p '*' root
+# A fresh machine-id on every first boot of a copy of this image (empty file: not a "first boot").
+: >"$ROOT/etc/machine-id"
+rm -f "$ROOT/var/lib/dbus/machine-id"
+cat >"$ROOT/etc/resolv.conf" <<'EOF'
+# Written by the Antrieb payload at boot.
+EOF
+
+# ssh: no host keys in the image (the payload installs the node's ed25519 key).
+rm -f "$ROOT"/etc/ssh/ssh_host_*
+mkdir -p "$ROOT/etc/systemd/system/ssh.service.d"
+cat >"$ROOT/etc/systemd/system/ssh.service.d/antrieb.conf" <<'EOF'
+[Service]
+# No "sshd -t" before every start: one exec less on the boot's critical path.
+ExecStartPre=
+EOF
+cat >"$ROOT/etc/ssh/sshd_config.d/00-antrieb-image.conf" <<'EOF'
+# Antrieb image defaults (the per-node payload adds antrieb.conf).
+PrintLastLog no
+PrintMotd no
+# The post-quantum hybrid key exchange costs ~0.15 s per connection under emulation.
+KexAlgorithms -sntrup761x25519-sha512@openssh.com
+EOF
+# -r: connections are served by a fork of the listening sshd instead of a fresh exec of sshd
+# (saves loading and relocating sshd and libcrypto for every connection under emulation).
+echo 'SSHD_OPTS=-r' >"$ROOT/etc/default/ssh"
+mkdir -p -m 0700 "$ROOT/root/.ssh"
+# No motd/mail PAM modules for ssh sessions (each costs execs under emulation).
+sed -i -e '/pam_motd\.so/d' -e '/pam_mail\.so/d' "$ROOT/etc/pam.d/sshd"
+
+# Networking: systemd-networkd only, kernel names (ethN) until the payload renames NICs.
+logged in_root systemctl enable systemd-networkd.service
+ln -sfn /dev/null "$ROOT/etc/systemd/network/99-default.link"
+for unit in networking.service ifupdown-wait-online.service; do
+  [ -e "$ROOT/lib/systemd/system/$unit" ] && logged in_root systemctl disable "$unit"
+done
+
+# Nothing to load at boot unless the payload adds /etc/modules-load.d files (the unit is skipped then).
+rm -f "$ROOT/etc/modules-load.d/modules.conf"
+
+# Journal in memory only.
+mkdir -p "$ROOT/etc/systemd/journald.conf.d"
+cat >"$ROOT/etc/systemd/journald.conf.d/antrieb.conf" <<'EOF'
+[Journal]
+Storage=volatile
+RuntimeMaxUse=32M
+EOF
+rm -rf "$ROOT/var/log/journal"
+
+# Modules udev would load for emulated hardware a test VM does not use.
+cat >"$ROOT/etc/modprobe.d/antrieb-blacklist.conf" <<'EOF'
+# Antrieb test VMs: skip emulated legacy hardware (slow to probe under emulation, never used).
+blacklist floppy
+blacklist pcspkr
+blacklist ata_piix
+blacklist ata_generic
+blacklist pata_acpi
+blacklist i2c_piix4
+blacklist psmouse
+blacklist serio_raw
+blacklist joydev
+blacklist evdev
+blacklist button
+blacklist kvm_amd
+blacklist kvm_intel
+blacklist kvm
+EOF
+
+# Boot trimming: everything a disposable test VM does not need.
+MASK="getty.target getty@tty1.service serial-getty@ttyS0.service console-getty.service
+  e2scrub_all.timer e2scrub_all.service e2scrub_reap.service
+  apt-daily.timer apt-daily.service apt-daily-upgrade.timer apt-daily-upgrade.service
+  dpkg-db-backup.timer dpkg-db-backup.service fstrim.timer fstrim.service man-db.timer
+  systemd-random-seed.service systemd-timesyncd.service systemd-pstore.service
+  systemd-firstboot.service systemd-hwdb-update.service ldconfig.service systemd-update-done.service
+  remote-fs.target remote-fs-pre.target
+  systemd-journald-audit.socket systemd-journal-flush.service
+  systemd-remount-fs.service systemd-network-generator.service
+  systemd-update-utmp.service systemd-update-utmp-runlevel.service
+  dev-hugepages.mount dev-mqueue.mount sys-kernel-debug.mount sys-kernel-tracing.mount
+  sys-kernel-config.mount sys-fs-fuse-connections.mount
+  proc-sys-fs-binfmt_misc.automount proc-sys-fs-binfmt_misc.mount systemd-binfmt.service
+  kmod-static-nodes.service modprobe@configfs.service modprobe@dm_mod.service modprobe@fuse.service
+  modprobe@loop.service modprobe@drm.service modprobe@efi_pstore.service"
+for unit in $MASK; do ln -sfn /dev/null "$ROOT/etc/systemd/system/$unit"; done
+rm -f "$ROOT"/etc/systemd/system/getty.target.wants/* \
+      "$ROOT/etc/systemd/system/multi-user.target.wants/remote-fs.target" \
+      "$ROOT/etc/systemd/system/multi-user.target.wants/e2scrub_reap.service" \
+      "$ROOT/etc/systemd/system/sysinit.target.wants/systemd-pstore.service" \
+      "$ROOT"/etc/systemd/system/timers.target.wants/{apt-daily,apt-daily-upgrade,dpkg-db-backup,e2scrub_all,fstrim}.timer
+# Generators: each is an exec of a systemd binary (~0.1 s under emulation) on the boot's critical
+# path, and none has anything to do here (no fstab entries, no gettys, no crypt/verity/gpt/hibernate,
+# no SysV scripts or rc.local to wrap).
+mkdir -p "$ROOT/etc/systemd/system-generators"
+for gen in "$ROOT"/lib/systemd/system-generators/*; do
+  ln -sfn /dev/null "$ROOT/etc/systemd/system-generators/${gen##*/}"
+done
+# kmod-static-nodes is masked: the same list of module-backed device nodes (/dev/net/tun, /dev/fuse ...,
+# which load their module when opened) comes from a tmpfiles.d file computed here.
+awk '!/^#/ && NF == 3 {
+  n = split($2, p, "/"); d = ""
+  for (i = 1; i < n; i++) { d = d (d == "" ? "" : "/") p[i]; if (!(d in seen)) { seen[d] = 1; print "d /dev/" d " 0755 - - -" } }
+  print substr($3, 1, 1) "! /dev/" $2 " 0600 - - - " substr($3, 2)
+}' "$ROOT/lib/modules/$KVER/modules.devname" >"$ROOT/etc/tmpfiles.d/static-nodes.conf"
+# One systemd-tmpfiles run instead of two (the /dev part, static nodes included, runs in the same exec).
+mkdir -p "$ROOT/etc/systemd/system/systemd-tmpfiles-setup.service.d"
+cat >"$ROOT/etc/systemd/system/systemd-tmpfiles-setup.service.d/antrieb.conf" <<'EOF'
+[Service]
+ExecStart=
+ExecStart=systemd-tmpfiles --create --remove --boot
+EOF
+ln -sfn /dev/null "$ROOT/etc/systemd/system/systemd-tmpfiles-setup-dev.service"
+# Only needed for non-root logins: out of the way of sshd's start.
+mkdir -p "$ROOT/etc/systemd/system/systemd-user-sessions.service.d"
+cat >"$ROOT/etc/systemd/system/systemd-user-sessions.service.d/antrieb.conf" <<'EOF'
+[Unit]
+After=ssh.service
+EOF
+# udev coldplug only for what a test VM has and needs at boot: NICs, disks, PCI/virtio devices
+# (module autoloading); hotplug events are processed as usual.
+mkdir -p "$ROOT/etc/systemd/system/systemd-udev-trigger.service.d"
+cat >"$ROOT/etc/systemd/system/systemd-udev-trigger.service.d/antrieb.conf" <<'EOF'
+[Service]
+ExecStart=
+ExecStart=-udevadm trigger --type=devices --action=add --subsystem-match=net --subsystem-match=block --subsystem-match=pci --subsystem-match=virtio
+EOF
+# udev rules for desktop hardware (input, sound, video, seats, cameras ...): not parsed at all.
+for rules in 60-cdrom_id 60-drm 60-evdev 60-fido-id 60-infiniband 60-input-id 60-persistent-alsa \
+  60-persistent-input 60-persistent-storage-tape 60-persistent-v4l 60-sensor 60-serial 70-camera \
+  70-joystick 70-mouse 70-touchpad 70-uaccess 71-seat 73-seat-late 75-probe_mtd 78-sound-card 85-hwclock; do
+  ln -sfn /dev/null "$ROOT/etc/udev/rules.d/$rules.rules"
+done
+logged in_root systemctl enable antrieb-init.service ssh.service
+logged in_root systemctl set-default multi-user.target
+
+# Clean up the build environment and caches.
+logged in_root apt-get clean
+rm -rf "$ROOT"/var/lib/apt/lists/* "$ROOT"/var/cache/apt/*.bin "$ROOT"/var/cache/debconf/*-old \
+       "$ROOT"/var/lib/dpkg/*-old "$ROOT"/var/log/apt/* "$ROOT"/var/log/bootstrap.log \
+       "$ROOT"/tmp/* "$ROOT"/var/tmp/* "$ROOT"/root/.bash_history
+rm -f "$ROOT/usr/sbin/policy-rc.d"
+umount "$ROOT/proc"
+# ConditionNeedsUpdate= units (sysusers, catalog ...) are up to date: nothing changes /usr at boot.
+touch "$ROOT/etc/.updated" "$ROOT/var/.updated"
+
+# ---------------------------------------------------------------------------------------------------
+step initramfs "busybox + virtio modules for $KVER"
+IRD=$WORK/initramfs
+mkdir -p "$IRD"/{bin,dev,proc,sys,newroot,lib/modules}
+cp "$BUSYBOX" "$IRD/bin/busybox"
+for applet in $("$BUSYBOX" --list); do
+  [ "$applet" = busybox ] || ln -s busybox "$IRD/bin/$applet"
+done
+ln -s bin "$IRD/sbin"
+mknod -m 600 "$IRD/dev/console" c 5 1
+
+# Module load order: dependencies first, from this kernel's modules.dep.
+declare -A MOD_PATH=() MOD_DEPS=() MOD_SEEN=()
+MOD_ORDER=()
+modname() { local n=${1##*/}; n=${n%%.ko*}; echo "${n//-/_}"; }
+while IFS=: read -r path deps; do
+  n=${path##*/}; n=${n%%.ko*}; n=${n//-/_}
+  MOD_PATH[$n]=$path
+  MOD_DEPS[$n]=$deps
+done <"$KDIR/modules.dep"
+add_module() {
+  local n=$1 d
+  [ -z "${MOD_SEEN[$n]:-}" ] || return 0
+  MOD_SEEN[$n]=1
+  for d in ${MOD_DEPS[$n]}; do add_module "$(modname "$d")"; done
+  MOD_ORDER+=("$n")
+}
+is_builtin() { sed 's/-/_/g' "$KDIR/modules.builtin" | grep -q "/$1\.ko\$"; }
+for m in $INITRD_REQUIRED_MODULES; do
+  if [ -n "${MOD_PATH[$m]:-}" ]; then add_module "$m"
+  elif is_builtin "$m"; then :
+  else die "kernel $KVER has no module '$m' (neither loadable nor built in)"
+  fi
+done
+for m in $INITRD_OPTIONAL_MODULES; do
+  if [ -n "${MOD_PATH[$m]:-}" ]; then add_module "$m"; fi
+done
+: >"$IRD/modules"
+for m in "${MOD_ORDER[@]}"; do
+  src=$KDIR/${MOD_PATH[$m]}
+  case "$src" in
+    *.ko) cp "$src" "$IRD/lib/modules/$m.ko" ;;
+    *.ko.xz) xz -dc "$src" >"$IRD/lib/modules/$m.ko" ;;
+    *.ko.zst) zstd -qdc "$src" >"$IRD/lib/modules/$m.ko" ;;
+    *.ko.gz) gzip -dc "$src" >"$IRD/lib/modules/$m.ko" ;;
+    *) die "unknown module format: $src" ;;
+  esac
+  echo "$m" >>"$IRD/modules"
+done
+say "initramfs modules: ${MOD_ORDER[*]}"
+
+cat >"$IRD/init" <<'EOF'
+#!/bin/sh
+# Antrieb initramfs: load the modules listed in /modules, wait for the root device, mount it
+# read-write and hand over to its init. Honours root=, rootflags=, rootfstype=, init=, ro/rw.
+export PATH=/bin
+mount -t devtmpfs -o nosuid,mode=0755 devtmpfs /dev
+exec </dev/console >/dev/console 2>&1
+mount -t proc -o nosuid,nodev,noexec proc /proc
+mount -t sysfs -o nosuid,nodev,noexec sysfs /sys
+
+fail() {
+  echo "antrieb-initrd: FATAL: $*"
+  echo "antrieb-initrd: starting a shell on the console"
+  exec sh
+}
+
+root=/dev/vda rootflags= rootfstype=ext4 init=/sbin/init mode=rw wait=30
+read -r cmdline </proc/cmdline
+for arg in $cmdline; do
+  case "$arg" in
+    root=*) root=${arg#root=} ;;
+    rootflags=*) rootflags=,${arg#rootflags=} ;;
+    rootfstype=*) rootfstype=${arg#rootfstype=} ;;
+    init=*) init=${arg#init=} ;;
+    ro) mode=ro ;;
+    rw) mode=rw ;;
+  esac
+done
+
+while read -r m; do
+  insmod "/lib/modules/$m.ko" || echo "antrieb-initrd: warning: insmod $m failed"
+done </modules
+
+i=0
+while [ ! -b "$root" ]; do
+  i=$((i + 1))
+  if [ "$i" -gt $((wait * 100)) ]; then
+    fail "root device $root did not appear within ${wait}s (is the disk a virtio disk? devices: $(ls /dev | tr '\n' ' '))"
+  fi
+  usleep 10000
+done
+mount -t "$rootfstype" -o "$mode$rootflags" "$root" /newroot || fail "cannot mount $root ($rootfstype, $mode$rootflags) on /newroot"
+mount --move /dev /newroot/dev
+mount --move /proc /newroot/proc
+mount --move /sys /newroot/sys
+exec switch_root /newroot "$init" || fail "switch_root to $init failed"
+EOF
+chmod 755 "$IRD/init"
+(cd "$IRD" && find . -mindepth 1 | LC_ALL=C sort | cpio --quiet -o -H newc -R 0:0) >"$WORK/initrd.img"
+
+# ---------------------------------------------------------------------------------------------------
+step mkfs "ext4, $DISK_SIZE"
+truncate -s "$DISK_SIZE" "$WORK/disk.raw"
+logged mkfs.ext4 -F -L antrieb-root -d "$ROOT" -E lazy_itable_init=0,lazy_journal_init=0 "$WORK/disk.raw" ||
+  die "mkfs.ext4 failed (see $LOG)"
+remove_workdir "$ROOT"
+
+# ---------------------------------------------------------------------------------------------------
+step convert "qcow2"
+logged qemu-img convert -f raw -O qcow2 "$WORK/disk.raw" "$WORK/disk.qcow2" || die "qemu-img convert failed (see $LOG)"
+rm -f "$WORK/disk.raw"
+echo "$CMDLINE" >"$WORK/cmdline"
+
+# Into place: cmdline last, so a complete set is the one with a cmdline.
+rm -f "$OUT_DIR/cmdline"
+for f in disk.qcow2 vmlinuz initrd.img cmdline; do
+  mv -f "$WORK/$f" "$OUT_DIR/$f"
+done
+step done "$OUT_DIR: disk.qcow2 ($(du -h "$OUT_DIR/disk.qcow2" | cut -f1) on disk), vmlinuz $KVER, initrd.img ($(du -h "$OUT_DIR/initrd.img" | cut -f1)), cmdline"
