@@ -184,7 +184,7 @@ public final class Provisioner {
             env.put("NODE_IP", node.ip());
             env.put("CLUSTER_HOSTS", clusterHostsVar);
             env.put("CLUSTER_SSH_PUBKEY", clusterKey.publicLine());
-            env.put("CLUSTER_SSH_PRIVKEY", clusterKey.privateOpenSsh());
+            env.put("CLUSTER_SSH_PRIVKEY", clusterKey.privateOpenSsh().strip());
             String controlIp = control.node(i);
             int index = i;
             launches.add(CompletableFuture.supplyAsync(() -> {

@@ -260,10 +260,17 @@ ensure_host_key() {
     ssh-keygen -q -t ed25519 -N '' -C "root@$(hostname)" -f /etc/ssh/ssh_host_ed25519_key
 }
 
+# sysctl.d is applied here, after the payload (which may add files there), with procps' sysctl: the
+# image masks systemd-sysctl.service (one exec of a systemd binary less on the way to networkd).
+apply_sysctl() {
+  sysctl -q --system >/dev/null || say "warning: sysctl --system failed"
+}
+
 [ -d "$FW" ] || modprobe -q qemu_fw_cfg 2>/dev/null
 if [ ! -e "$ENTRY" ]; then
   say "no payload (fw_cfg opt/sh.antrieb/init absent), booting unconfigured"
   ensure_host_key
+  apply_sysctl
   exit 0
 fi
 mkdir -p -m 0700 "$RUN"
@@ -280,6 +287,7 @@ if [ "$rc" -ne 0 ]; then
   exit "$rc"
 fi
 ensure_host_key
+apply_sysctl
 say "payload ok"
 EOF
 chmod 755 "$ROOT/usr/lib/antrieb/antrieb-init"
@@ -288,8 +296,9 @@ cat >"$ROOT/etc/systemd/system/antrieb-init.service" <<'EOF'
 [Unit]
 Description=Antrieb per-node configuration (fw_cfg opt/sh.antrieb/init)
 # As early as possible: the root fs is already mounted rw by the initramfs and the NICs exist (virtio_net
-# is loaded there). Before udev's coldplug (it sees the final NIC names), before sysctl and modules-load
-# (they apply what the payload puts in /etc/sysctl.d and /etc/modules-load.d), before networkd and sshd.
+# is loaded there). Before udev's coldplug (it sees the final NIC names), before modules-load (it loads
+# what the payload puts in /etc/modules-load.d; sysctl.d is applied by antrieb-init itself), before
+# networkd and sshd.
 DefaultDependencies=no
 Before=sysinit.target systemd-udev-trigger.service systemd-sysctl.service systemd-modules-load.service
 Before=network-pre.target systemd-networkd.service ssh.service shutdown.target
@@ -397,7 +406,7 @@ MASK="getty.target getty@tty1.service serial-getty@ttyS0.service console-getty.s
   systemd-firstboot.service systemd-hwdb-update.service ldconfig.service systemd-update-done.service
   remote-fs.target remote-fs-pre.target
   systemd-journald-audit.socket systemd-journal-flush.service
-  systemd-remount-fs.service systemd-network-generator.service
+  systemd-remount-fs.service systemd-network-generator.service systemd-sysctl.service
   systemd-update-utmp.service systemd-update-utmp-runlevel.service
   dev-hugepages.mount dev-mqueue.mount sys-kernel-debug.mount sys-kernel-tracing.mount
   sys-kernel-config.mount sys-fs-fuse-connections.mount
@@ -446,6 +455,9 @@ cat >"$ROOT/etc/systemd/system/systemd-udev-trigger.service.d/antrieb.conf" <<'E
 ExecStart=
 ExecStart=-udevadm trigger --type=devices --action=add --subsystem-match=net --subsystem-match=block --subsystem-match=pci --subsystem-match=virtio
 EOF
+# udev runs systemd-sysctl for every new NIC (per-interface sysctl.d settings), an exec on the way to
+# networkd; this image has no such settings (antrieb-init applies sysctl.d after naming the NICs).
+sed '/systemd-sysctl/d' "$ROOT/lib/udev/rules.d/99-systemd.rules" >"$ROOT/etc/udev/rules.d/99-systemd.rules"
 # udev rules for desktop hardware (input, sound, video, seats, cameras ...): not parsed at all.
 for rules in 60-cdrom_id 60-drm 60-evdev 60-fido-id 60-infiniband 60-input-id 60-persistent-alsa \
   60-persistent-input 60-persistent-storage-tape 60-persistent-v4l 60-sensor 60-serial 70-camera \

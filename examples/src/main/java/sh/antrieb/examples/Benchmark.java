@@ -1,0 +1,112 @@
+package sh.antrieb.examples;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+import sh.antrieb.Antrieb;
+import sh.antrieb.Cluster;
+import sh.antrieb.ClusterSpec;
+import sh.antrieb.ExecResult;
+import sh.antrieb.VmSize;
+
+/**
+ * Prints provisioning and exec figures for docs/benchmarks.md: provision-to-SSH-ready for 1 and 3 nodes,
+ * and the round trip of {@code true} over Antrieb's reused SSH connection, side by side with the
+ * baseline a shell script would use (a fresh OpenSSH client process per command).
+ *
+ * <p>Usage: {@code Benchmark [provisionRuns] [execRuns]} (defaults 3 and 200).
+ */
+public final class Benchmark {
+    private Benchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int provisionRuns = args.length > 0 ? Integer.parseInt(args[0]) : 3;
+        int execRuns = args.length > 1 ? Integer.parseInt(args[1]) : 200;
+        VmSize size = VmSize.of(1, 768);
+        try (Antrieb antrieb = Antrieb.builder().defaultVmSize(size).build()) {
+            System.out.printf("accelerator: %s, VM size: %d vCPU / %d MiB, host cores: %d%n",
+                    antrieb.accelerator(), size.vcpus(), size.memoryMiB(), Runtime.getRuntime().availableProcessors());
+            List<Long> one = provision(antrieb, "debian12", provisionRuns);
+            List<Long> three = provision(antrieb, "debian12 x3", provisionRuns);
+            System.out.printf("provision to SSH-ready, 1 node : %s%n", stats(one, "ms"));
+            System.out.printf("provision to SSH-ready, 3 nodes: %s%n", stats(three, "ms"));
+            System.out.printf("3 nodes / 1 node (p50): %.2fx%n", (double) median(three) / median(one));
+
+            try (Cluster cluster = antrieb.provision("debian12")) {
+                for (int i = 0; i < 10; i++) {
+                    cluster.exec("node1", "true"); // warm up
+                }
+                List<Long> antriebUs = new ArrayList<>();
+                for (int i = 0; i < execRuns; i++) {
+                    ExecResult r = cluster.exec("node1", "true");
+                    antriebUs.add(r.duration().toNanos() / 1000);
+                }
+                List<Long> opensshUs = opensshBaseline(cluster, Math.min(execRuns, 50));
+                System.out.printf("exec `true`, Antrieb (reused connection): %s%n", stats(antriebUs, "us"));
+                System.out.printf("exec `true`, baseline (new ssh process each): %s%n", stats(opensshUs, "us"));
+                System.out.printf("baseline / Antrieb (p50): %.1fx%n", (double) median(opensshUs) / median(antriebUs));
+            }
+        }
+    }
+
+    private static List<Long> provision(Antrieb antrieb, String shorthand, int runs) {
+        List<Long> ms = new ArrayList<>();
+        for (int i = 0; i < runs; i++) {
+            try (Cluster c = antrieb.provision(ClusterSpec.of(shorthand))) {
+                ms.add(c.provisionTime().toMillis());
+                System.out.printf("  %s run %d: %d ms%n", shorthand, i + 1, c.provisionTime().toMillis());
+            }
+        }
+        return ms;
+    }
+
+    private static List<Long> opensshBaseline(Cluster cluster, int runs) throws IOException, InterruptedException {
+        Path dir = Files.createTempDirectory("antrieb-bench");
+        try {
+            Path key = dir.resolve("id");
+            Files.writeString(key, cluster.exec("node1", "printf '%s\\n' \"$CLUSTER_SSH_PRIVKEY\"").stdout());
+            Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
+            String ip = cluster.node("node1").ip();
+            Path known = dir.resolve("known_hosts");
+            Files.writeString(known, ip + " " + cluster.exec("node1", "cut -d' ' -f1,2 /etc/ssh/ssh_host_ed25519_key.pub").stdout());
+            List<Long> us = new ArrayList<>();
+            for (int i = 0; i < runs; i++) {
+                long t0 = System.nanoTime();
+                Process p = new ProcessBuilder("ssh", "-i", key.toString(), "-o", "UserKnownHostsFile=" + known,
+                        "-o", "BatchMode=yes", "root@" + ip, "true").inheritIO().start();
+                if (p.waitFor() != 0) {
+                    throw new IllegalStateException("baseline ssh failed");
+                }
+                us.add((System.nanoTime() - t0) / 1000);
+            }
+            return us;
+        } finally {
+            try (var files = Files.list(dir)) {
+                for (Path f : files.toList()) {
+                    Files.delete(f);
+                }
+            }
+            Files.delete(dir);
+        }
+    }
+
+    private static long median(List<Long> xs) {
+        List<Long> s = new ArrayList<>(xs);
+        Collections.sort(s);
+        return s.get(s.size() / 2);
+    }
+
+    private static String stats(List<Long> xs, String unit) {
+        List<Long> s = new ArrayList<>(xs);
+        Collections.sort(s);
+        return String.format("n=%d p50=%d%s p90=%d%s min=%d%s max=%d%s", s.size(), s.get(s.size() / 2), unit,
+                s.get(Math.min(s.size() - 1, (int) Math.ceil(s.size() * 0.9) - 1)), unit, s.get(0), unit, s.get(s.size() - 1), unit);
+    }
+}
