@@ -100,10 +100,11 @@ public final class ImageStore {
                  FileLock lock = lockFile.lock()) {
                 host.ensurePool();
                 String marker = volPrefix + ".ready";
+                // The local cache also holds what the library reads itself (kernel command line, disk size).
+                if (!Files.exists(dir.resolve("cmdline"))) {
+                    build(name, recipe, dir);
+                }
                 if (host.volumePath(marker) == null) {
-                    if (!Files.exists(dir.resolve("cmdline"))) {
-                        build(name, recipe, dir);
-                    }
                     for (String f : FILES) {
                         String vol = volPrefix + "." + f;
                         host.deleteVolume(vol);

@@ -135,23 +135,17 @@ public final class Provisioner {
         }
 
         // Control network: how Antrieb reaches every node, whatever the networks under test do.
-        AddressPlan plan = AddressPlan.of(host);
-        Subnet control = plan.pick(AddressPlan.CONTROL_POOL, AddressPlan.CONTROL_POOL_SIZE);
-        Subnet lan = plan.pick(AddressPlan.CLUSTER_POOL, AddressPlan.CLUSTER_POOL_SIZE);
         List<String> controlMacs = new ArrayList<>();
         List<String> lanMacs = new ArrayList<>();
-        List<LibvirtXml.DhcpHost> dhcp = new ArrayList<>();
         for (int i = 1; i <= n; i++) {
             controlMacs.add(randomMac());
             lanMacs.add(randomMac());
-            dhcp.add(new LibvirtXml.DhcpHost(lanMacs.get(i - 1), "node" + i, lan.node(i)));
         }
         String controlNet = label.name("net-control");
         String lanNet = label.name("net-default");
-        host.createNetwork(LibvirtXml.network(new LibvirtXml.NetworkSpec(controlNet, label.bridge(0),
-                control.gateway(), 24, false, false, List.of(), null, null)));
-        host.createNetwork(LibvirtXml.network(new LibvirtXml.NetworkSpec(lanNet, label.bridge(1),
-                lan.gateway(), 24, true, true, dhcp, lan.host(100), lan.host(199))));
+        Subnet[] subnets = createNetworks(label, n, controlNet, lanNet, lanMacs);
+        Subnet control = subnets[0];
+        Subnet lan = subnets[1];
 
         StringBuilder clusterHosts = new StringBuilder();
         StringBuilder knownHosts = new StringBuilder();
@@ -224,6 +218,40 @@ public final class Provisioner {
         Duration took = Duration.ofNanos(System.nanoTime() - startNanos);
         log.info("cluster {}: {} node(s) ready in {} ms ({})", label.id(), n, took.toMillis(), accelerator);
         return new LibvirtCluster(label, spec, accelerator, members, createdAt, took, host, settings, executor, onClose);
+    }
+
+    private static final Object NETWORK_LOCK = new Object();
+
+    /**
+     * Picks free subnets and creates the control and default networks. Serialized within this process; another
+     * process may still take the same /24 at the same moment, which libvirt refuses, so that is retried.
+     */
+    private Subnet[] createNetworks(ClusterLabel label, int n, String controlNet, String lanNet, List<String> lanMacs) {
+        synchronized (NETWORK_LOCK) {
+            for (int attempt = 1; ; attempt++) {
+                AddressPlan plan = AddressPlan.of(host);
+                Subnet control = plan.pick(AddressPlan.CONTROL_POOL, AddressPlan.CONTROL_POOL_SIZE);
+                Subnet lan = plan.pick(AddressPlan.CLUSTER_POOL, AddressPlan.CLUSTER_POOL_SIZE);
+                List<LibvirtXml.DhcpHost> dhcp = new ArrayList<>();
+                for (int i = 1; i <= n; i++) {
+                    dhcp.add(new LibvirtXml.DhcpHost(lanMacs.get(i - 1), "node" + i, lan.node(i)));
+                }
+                try {
+                    host.createNetwork(LibvirtXml.network(new LibvirtXml.NetworkSpec(controlNet, label.bridge(0),
+                            control.gateway(), 24, false, false, List.of(), null, null)));
+                    host.createNetwork(LibvirtXml.network(new LibvirtXml.NetworkSpec(lanNet, label.bridge(1),
+                            lan.gateway(), 24, true, true, dhcp, lan.host(100), lan.host(199))));
+                    return new Subnet[] {control, lan};
+                } catch (AntriebException e) {
+                    host.destroyNetwork(controlNet);
+                    host.destroyNetwork(lanNet);
+                    if (attempt == 3 || !String.valueOf(e.getMessage()).contains("in use")) {
+                        throw e;
+                    }
+                    log.debug("subnet taken meanwhile, picking again: {}", e.getMessage());
+                }
+            }
+        }
     }
 
     /** Waits until the node answers SSH with its pinned host key, or fails naming the node. */
