@@ -164,6 +164,32 @@ public final class LibvirtHost implements AutoCloseable {
         });
     }
 
+    /** Something libvirt gives out that must be freed. */
+    @FunctionalInterface
+    interface Freer<O> {
+        int free(O o) throws LibvirtException;
+    }
+
+    /**
+     * Looks an object up, applies {@code body} and frees it; {@code ifMissing} when the lookup finds nothing
+     * (objects of clusters may vanish at any time: at TTL, by a sweep of another process).
+     */
+    private <O, T> T withObject(String what, LibvirtSupplier<O> lookup, Freer<O> free, LibvirtCall<O, T> body, T ifMissing) {
+        return call(what, () -> {
+            O o;
+            try {
+                o = lookup.get();
+            } catch (LibvirtException notFound) {
+                return ifMissing;
+            }
+            try {
+                return body.apply(o);
+            } finally {
+                free.free(o);
+            }
+        });
+    }
+
     private <T> T withPool(String what, LibvirtCall<StoragePool, T> body) {
         return call(what, () -> {
             StoragePool pool = conn.storagePoolLookupByName(POOL);
@@ -185,19 +211,8 @@ public final class LibvirtHost implements AutoCloseable {
 
     /** The host path of a volume, or null when it does not exist. */
     public String volumePath(String name) {
-        return withPool("look up volume " + name, pool -> {
-            StorageVol vol;
-            try {
-                vol = pool.storageVolLookupByName(name);
-            } catch (LibvirtException notFound) {
-                return null;
-            }
-            try {
-                return vol.getPath();
-            } finally {
-                vol.free();
-            }
-        });
+        return withPool("look up volume " + name, pool -> withObject("look up volume " + name,
+                () -> pool.storageVolLookupByName(name), StorageVol::free, StorageVol::getPath, null));
     }
 
     /** The path a volume of this name has or would have in the pool. */
@@ -219,20 +234,11 @@ public final class LibvirtHost implements AutoCloseable {
 
     /** Deletes a volume; a missing one is fine. */
     public void deleteVolume(String name) {
-        withPool("delete volume " + name, pool -> {
-            StorageVol vol;
-            try {
-                vol = pool.storageVolLookupByName(name);
-            } catch (LibvirtException notFound) {
-                return null;
-            }
-            try {
-                vol.delete(0);
-            } finally {
-                vol.free();
-            }
-            return null;
-        });
+        withPool("delete volume " + name, pool -> withObject("delete volume " + name,
+                () -> pool.storageVolLookupByName(name), StorageVol::free, vol -> {
+                    vol.delete(0);
+                    return null;
+                }, null));
     }
 
     /**
@@ -296,26 +302,16 @@ public final class LibvirtHost implements AutoCloseable {
 
     /** Stops a network; a missing one is fine. */
     public void destroyNetwork(String name) {
-        call("destroy network " + name, () -> {
-            Network net;
-            try {
-                net = conn.networkLookupByName(name);
-            } catch (LibvirtException notFound) {
-                return null;
+        withObject("destroy network " + name, () -> conn.networkLookupByName(name), Network::free, net -> {
+            boolean persistent = net.isPersistent() == 1;
+            if (net.isActive() == 1) {
+                net.destroy();
             }
-            try {
-                boolean persistent = net.isPersistent() == 1;
-                if (net.isActive() == 1) {
-                    net.destroy();
-                }
-                if (persistent) {
-                    net.undefine();
-                }
-            } finally {
-                net.free();
+            if (persistent) {
+                net.undefine();
             }
             return null;
-        });
+        }, null);
     }
 
     /** Names of all networks, active or defined. */
@@ -329,19 +325,8 @@ public final class LibvirtHost implements AutoCloseable {
 
     /** The XML of a network, or null when it does not exist. */
     public String networkXml(String name) {
-        return call("read network " + name, () -> {
-            Network net;
-            try {
-                net = conn.networkLookupByName(name);
-            } catch (LibvirtException notFound) {
-                return null;
-            }
-            try {
-                return net.getXMLDesc(0);
-            } finally {
-                net.free();
-            }
-        });
+        return withObject("read network " + name, () -> conn.networkLookupByName(name), Network::free,
+                net -> net.getXMLDesc(0), null);
     }
 
     // ---- domains -------------------------------------------------------------------------------------
@@ -359,43 +344,22 @@ public final class LibvirtHost implements AutoCloseable {
 
     /** Destroys a domain (and undefines it if it was persistent); a missing one is fine. */
     public void destroyDomain(String name) {
-        call("destroy domain " + name, () -> {
-            Domain dom;
-            try {
-                dom = conn.domainLookupByName(name);
-            } catch (LibvirtException notFound) {
-                return null;
+        withObject("destroy domain " + name, () -> conn.domainLookupByName(name), Domain::free, dom -> {
+            boolean persistent = dom.isPersistent() == 1;
+            if (dom.isActive() == 1) {
+                dom.destroy();
             }
-            try {
-                boolean persistent = dom.isPersistent() == 1;
-                if (dom.isActive() == 1) {
-                    dom.destroy();
-                }
-                if (persistent) {
-                    dom.undefine();
-                }
-            } finally {
-                dom.free();
+            if (persistent) {
+                dom.undefine();
             }
             return null;
-        });
+        }, null);
     }
 
     /** Whether a domain of that name is running. */
     public boolean isDomainActive(String name) {
-        return call("look up domain " + name, () -> {
-            Domain dom;
-            try {
-                dom = conn.domainLookupByName(name);
-            } catch (LibvirtException notFound) {
-                return false;
-            }
-            try {
-                return dom.isActive() == 1;
-            } finally {
-                dom.free();
-            }
-        });
+        return withObject("look up domain " + name, () -> conn.domainLookupByName(name), Domain::free,
+                dom -> dom.isActive() == 1, false);
     }
 
     /** Names of all domains, running or defined. */
