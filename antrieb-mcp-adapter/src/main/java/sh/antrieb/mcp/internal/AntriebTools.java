@@ -1,0 +1,437 @@
+package sh.antrieb.mcp.internal;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.BiFunction;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.modelcontextprotocol.json.McpJsonDefaults;
+import io.modelcontextprotocol.json.schema.JsonSchemaValidator;
+import io.modelcontextprotocol.spec.McpError;
+import io.modelcontextprotocol.spec.McpSchema;
+import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
+import sh.antrieb.AntriebException;
+import sh.antrieb.Cluster;
+import sh.antrieb.ClusterExpiredException;
+import sh.antrieb.ClusterSpec;
+import sh.antrieb.ExecOptions;
+import sh.antrieb.ExecResult;
+import sh.antrieb.HostNotReadyException;
+import sh.antrieb.InvalidSpecException;
+import sh.antrieb.LimitExceededException;
+import sh.antrieb.Node;
+import sh.antrieb.NoSuchNodeException;
+import sh.antrieb.ProvisionException;
+import sh.antrieb.mcp.Account;
+import sh.antrieb.mcp.AccountLimits;
+import sh.antrieb.mcp.Catalog;
+import sh.antrieb.mcp.CatalogException;
+import sh.antrieb.mcp.CommandLog;
+
+/**
+ * The five tools ({@code provision}, {@code exec}, {@code save}, {@code search}, {@code delete}): their
+ * definitions (loaded from {@code /sh/antrieb/mcp/tools/<name>.json}) and their handlers, independent of
+ * the transport. Every result, success or failure, is a JSON object given twice: as the text of the first
+ * content item and as structured content. Failures are {@code {"error": code, "message": ...}} with
+ * {@code isError}; the one exception is a gone cluster on exec/delete, a JSON-RPC error whose message
+ * starts with {@code cluster_expired}, as existing Antrieb clients expect.
+ */
+public final class AntriebTools {
+    private static final Logger log = LoggerFactory.getLogger(AntriebTools.class);
+    /** The tools, in the order they are listed. */
+    public static final List<String> NAMES = List.of("provision", "exec", "save", "search", "delete");
+    /** JSON-RPC error code of {@code cluster_expired} (the implementation-defined server error range). */
+    public static final int CLUSTER_EXPIRED_CODE = -32000;
+
+    /** A tool and what answers it, for a given account. */
+    public record Definition(McpSchema.Tool tool, BiFunction<Account, Map<String, Object>, CallToolResult> handler) {
+    }
+
+    private final ClusterSource antrieb;
+    private final ClusterRegistry registry;
+    private final Catalog catalog;
+    private final CommandLog commandLog;
+    private final JsonSchemaValidator validator = McpJsonDefaults.getSchemaValidator();
+    private final List<Definition> definitions;
+
+    /**
+     * @param schemaLimits the limits the schemas advertise (node counts); each account's own limits are enforced on top
+     */
+    public AntriebTools(ClusterSource antrieb, ClusterRegistry registry, Catalog catalog, CommandLog commandLog, AccountLimits schemaLimits) {
+        this.antrieb = antrieb;
+        this.registry = registry;
+        this.catalog = catalog;
+        this.commandLog = commandLog;
+        List<String> images = antrieb.images();
+        List<Definition> defs = new ArrayList<>();
+        defs.add(new Definition(loadTool("provision", schemaLimits, images), this::provision));
+        defs.add(new Definition(loadTool("exec", schemaLimits, images), this::exec));
+        defs.add(new Definition(loadTool("save", schemaLimits, images), this::save));
+        defs.add(new Definition(loadTool("search", schemaLimits, images), this::search));
+        defs.add(new Definition(loadTool("delete", schemaLimits, images), this::delete));
+        this.definitions = List.copyOf(defs);
+    }
+
+    /** The tools with handlers that validate arguments against the input schema and turn failures into results. */
+    public List<Definition> definitions() {
+        return definitions.stream()
+                .map(d -> new Definition(d.tool(), (account, args) -> call(d, account, args)))
+                .toList();
+    }
+
+    /**
+     * A tool definition as served: the JSON resource, with the advertised node limits and this host's images
+     * filled in. Public so that tests can check the schemas without a host.
+     */
+    @SuppressWarnings("unchecked")
+    public static McpSchema.Tool loadTool(String name, AccountLimits limits, List<String> images) {
+        String path = "/sh/antrieb/mcp/tools/" + name + ".json";
+        String text;
+        try (InputStream in = AntriebTools.class.getResourceAsStream(path)) {
+            if (in == null) {
+                throw new IllegalStateException("resource " + path + " is missing from the antrieb-mcp-adapter jar");
+            }
+            text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Map<String, Object> def = Json.readMap(text);
+        Map<String, Object> input = (Map<String, Object>) def.get("inputSchema");
+        String description = (String) def.get("description");
+        if (name.equals("provision")) {
+            int max = limits.maxNodes() + 1;
+            Map<String, Object> cluster = (Map<String, Object>) ((Map<String, Object>) input.get("properties")).get("cluster");
+            cluster.put("maxItems", max);
+            List<Object> oneOf = (List<Object>) ((Map<String, Object>) cluster.get("items")).get("oneOf");
+            Map<String, Object> object = (Map<String, Object>) oneOf.get(1);
+            ((Map<String, Object>) ((Map<String, Object>) object.get("properties")).get("count")).put("maximum", max);
+            description = description + " Images on this host: " + images + ".";
+        }
+        Map<String, Object> ann = (Map<String, Object>) def.get("annotations");
+        McpSchema.ToolAnnotations annotations = McpSchema.ToolAnnotations.builder()
+                .title((String) ann.get("title"))
+                .readOnlyHint((Boolean) ann.get("readOnlyHint"))
+                .destructiveHint((Boolean) ann.get("destructiveHint"))
+                .idempotentHint((Boolean) ann.get("idempotentHint"))
+                .openWorldHint((Boolean) ann.get("openWorldHint"))
+                .build();
+        return McpSchema.Tool.builder()
+                .name(name)
+                .title((String) def.get("title"))
+                .description(description)
+                .inputSchema(input)
+                .outputSchema((Map<String, Object>) def.get("outputSchema"))
+                .annotations(annotations)
+                .build();
+    }
+
+    // ---- dispatch --------------------------------------------------------------------------------
+
+    private CallToolResult call(Definition d, Account account, Map<String, Object> arguments) {
+        Map<String, Object> args = arguments == null ? Map.of() : arguments;
+        String tool = d.tool().name();
+        // The SDK's own input validation answers in plain text; clients parse a JSON object, so validate here.
+        JsonSchemaValidator.ValidationResponse v = validator.validate(d.tool().inputSchema(), args);
+        if (!v.valid()) {
+            String why = v.errorMessage().replace("Validation failed: JSON schema validation errors: ", "");
+            return error("invalid_arguments", "invalid arguments for " + tool + ": " + why + ". See the tool's input schema.");
+        }
+        try {
+            return d.handler().apply(account, args);
+        } catch (McpError e) {
+            throw e;
+        } catch (ClusterExpiredException e) {
+            throw McpError.builder(CLUSTER_EXPIRED_CODE).message(e.getMessage()).data(Map.of("error", "cluster_expired")).build();
+        } catch (ClusterRegistry.UnknownSessionException e) {
+            return error("unknown_session", e.getMessage());
+        } catch (NoSuchNodeException e) {
+            return error("unknown_node", e.getMessage());
+        } catch (LimitExceededException e) {
+            return error("limit_exceeded", e.getMessage());
+        } catch (InvalidSpecException e) {
+            if (e.getMessage() != null && e.getMessage().startsWith("unknown image")) {
+                Map<String, Object> body = errorBody("unknown_image", e.getMessage());
+                body.put("available_images", antrieb.images());
+                return result(body, true);
+            }
+            return error("invalid_arguments", e.getMessage());
+        } catch (ProvisionException e) {
+            return error("provision_failed", e.getMessage());
+        } catch (HostNotReadyException e) {
+            return error("host_not_ready", e.getMessage());
+        } catch (CatalogException e) {
+            return error(e.code(), e.getMessage());
+        } catch (AntriebException e) {
+            return error("failed", e.getMessage());
+        } catch (RuntimeException e) {
+            log.warn("{} failed for account {}", tool, account.name(), e);
+            return error("internal_error", tool + " failed inside the server: " + e
+                    + ". This is a bug of the server; the request can be retried.");
+        }
+    }
+
+    // ---- provision -------------------------------------------------------------------------------
+
+    private CallToolResult provision(Account account, Map<String, Object> args) {
+        if (nonEmpty(args.get("networks")) || nonEmpty(args.get("nics"))) {
+            return error("not_available", "declared networks (networks, nics) are not available on this server yet. "
+                    + "Omit networks and nics to get the default network: one NIC per node on an auto-allocated /24 "
+                    + "with DHCP (gateway .1, nodes .10, .11, ...) and egress through the port allowlist.");
+        }
+        ClusterSpec spec = ClusterArguments.toSpec(args.get("cluster"), account.limits(), null);
+        Cluster c = registry.provision(account, () -> antrieb.provision(spec));
+        log.info("account {}: provisioned cluster {} ({}) in {} ms", account.name(), c.id(), spec.nodes(), c.provisionTime().toMillis());
+        // The account's TTL as asked; the deadline itself is kept to whole seconds, so the difference may be 599.6 s.
+        long ttl = c.spec().ttl().orElseGet(() -> Duration.ofMillis(Math.round(
+                Duration.between(c.createdAt(), c.expiresAt()).toMillis() / 1000.0) * 1000)).toSeconds();
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("session_id", c.id());
+        r.put("nodes", c.nodes().stream().map(Node::name).toList());
+        r.put("provision_time_ms", c.provisionTime().toMillis());
+        r.put("ttl_seconds", ttl);
+        r.put("expires_at", c.expiresAt().toString());
+        r.put("status", "cluster_ready");
+        StringBuilder nodes = new StringBuilder();
+        for (Node n : c.nodes()) {
+            nodes.append(nodes.isEmpty() ? "" : ", ").append(n.name()).append(" (").append(n.image()).append(", ").append(n.ip()).append(')');
+        }
+        r.put("message", "Cluster " + c.id() + " is ready: " + nodes + ". It is destroyed at " + c.expiresAt() + " (TTL " + ttl
+                + " s, not extendable). Run commands with exec {session_id, node, command}; delete it when done.");
+        r.put("node_images", nodeImages(c));
+        r.put("node_ips", nodeIps(c));
+        r.put("warnings", List.of());
+        return ok(r);
+    }
+
+    // ---- exec ------------------------------------------------------------------------------------
+
+    private CallToolResult exec(Account account, Map<String, Object> args) {
+        String sessionId = (String) args.get("session_id");
+        String node = (String) args.get("node");
+        String command = (String) args.get("command");
+        Map<String, String> secretEnv = new LinkedHashMap<>();
+        if (args.get("secret_env") instanceof Map<?, ?> m) {
+            m.forEach((k, v) -> secretEnv.put(String.valueOf(k), v == null ? "" : String.valueOf(v)));
+        }
+        Cluster c = registry.find(account, sessionId);
+        ExecOptions options = secretEnv.isEmpty() ? ExecOptions.DEFAULTS : ExecOptions.DEFAULTS.withSecretEnv(secretEnv);
+        ExecResult result = c.exec(node, command, options);
+        commandLog.record(account, sessionId, result, secretEnv.keySet());
+        log.info("account {}: cluster {}: {}", account.name(), sessionId, result.summary());
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("node", result.node());
+        r.put("exit_code", result.exitCode());
+        r.put("stdout", result.stdout());
+        r.put("stderr", result.stderr());
+        r.put("duration_ms", result.duration().toMillis());
+        r.put("timed_out", result.timedOut());
+        return ok(r);
+    }
+
+    // ---- save ------------------------------------------------------------------------------------
+
+    @SuppressWarnings("unchecked")
+    private CallToolResult save(Account account, Map<String, Object> args) {
+        Catalog.Type type = Catalog.Type.of((String) args.getOrDefault("type", "image"));
+        Cluster cluster = null;
+        if (type == Catalog.Type.IMAGE) {
+            for (String required : List.of("session_id", "node", "commands")) {
+                if (args.get(required) == null) {
+                    return error("invalid_arguments", "save type=image needs session_id, node and commands (the ordered commands that worked); "
+                            + required + " is missing");
+                }
+            }
+            cluster = registry.find(account, (String) args.get("session_id"));
+            cluster.node((String) args.get("node"));
+        } else if (type == Catalog.Type.RUNBOOK && !(args.get("body") instanceof String)) {
+            return error("invalid_arguments", "save type=runbook needs body: the runbook markdown");
+        }
+        Catalog.SaveRequest request = new Catalog.SaveRequest(type, (String) args.get("name"), (String) args.get("description"),
+                cluster, (String) args.get("node"), (List<String>) args.get("commands"), (String) args.get("body"),
+                (String) args.get("cidr"), (Boolean) args.get("egress"), (Boolean) args.get("dhcp"));
+        Catalog.Artifact saved = catalog.save(account, request);
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("saved", true);
+        r.put("type", type.wireName());
+        r.put("fq_name", saved.fqName());
+        r.putAll(saved.attributes());
+        r.put("message", "saved " + type.wireName() + " " + saved.fqName());
+        return ok(r);
+    }
+
+    // ---- search ----------------------------------------------------------------------------------
+
+    private CallToolResult search(Account account, Map<String, Object> args) {
+        String type = (String) args.getOrDefault("type", "image");
+        String keywords = (String) args.get("keywords");
+        String fqName = (String) args.get("fq_name");
+        int limit = args.get("limit") instanceof Number n ? n.intValue() : 20;
+        if (type.equals("cluster")) {
+            return searchClusters(account, keywords, fqName, limit);
+        }
+        Catalog.Type t = Catalog.Type.of(type);
+        Map<String, Object> r = new LinkedHashMap<>();
+        if (fqName != null) {
+            Optional<Catalog.Artifact> a = catalog.fetch(account, t, fqName);
+            if (a.isEmpty()) {
+                List<String> known = catalog.search(account, t, null, 100).stream().map(Catalog.Artifact::fqName).toList();
+                return error("not_found", "no " + type + " '" + fqName + "'; the " + type + "s you can fetch are " + known);
+            }
+            Map<String, Object> body = render(a.get());
+            body.put("fq_name", fqName); // exactly as asked: clients match on it
+            r.put(type, body);
+            return ok(r);
+        }
+        List<Map<String, Object>> items = catalog.search(account, t, keywords, limit).stream().map(this::render).toList();
+        r.put(type + "s", items);
+        r.put("count", items.size());
+        return ok(r);
+    }
+
+    private CallToolResult searchClusters(Account account, String keywords, String fqName, int limit) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        if (fqName != null) {
+            try {
+                r.put("cluster", describe(registry.find(account, fqName)));
+                return ok(r);
+            } catch (ClusterExpiredException e) {
+                return error("not_found", e.getMessage());
+            }
+        }
+        List<Map<String, Object>> items = new ArrayList<>();
+        for (Cluster c : registry.list(account)) {
+            Map<String, Object> d = describe(c);
+            if (items.size() < limit && matches(Json.write(d), keywords)) {
+                items.add(d);
+            }
+        }
+        r.put("clusters", items);
+        r.put("count", items.size());
+        return ok(r);
+    }
+
+    private Map<String, Object> describe(Cluster c) {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("session_id", c.id());
+        d.put("status", c.isOpen() ? "running" : "expired");
+        d.put("nodes", c.nodes().stream().map(Node::name).toList());
+        d.put("node_images", nodeImages(c));
+        d.put("node_ips", nodeIps(c));
+        d.put("created_at", c.createdAt().toString());
+        d.put("expires_at", c.expiresAt().toString());
+        d.put("ttl_seconds_left", Math.max(0, Duration.between(Instant.now(), c.expiresAt()).toSeconds()));
+        return d;
+    }
+
+    private Map<String, Object> render(Catalog.Artifact a) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("fq_name", a.fqName());
+        m.put("name", a.name());
+        m.put("namespace", a.namespace());
+        m.put("description", a.description());
+        m.put("builtin", a.builtin());
+        m.putAll(a.attributes());
+        if (a.body() != null) {
+            m.put("body", a.body());
+        }
+        return m;
+    }
+
+    // ---- delete ----------------------------------------------------------------------------------
+
+    private CallToolResult delete(Account account, Map<String, Object> args) {
+        String type = (String) args.getOrDefault("type", "cluster");
+        String name = (String) args.get("name");
+        Map<String, Object> r = new LinkedHashMap<>();
+        if (type.equals("cluster")) {
+            registry.delete(account, name);
+            log.info("account {}: deleted cluster {}", account.name(), name);
+            r.put("deleted", true);
+            r.put("type", type);
+            r.put("name", name);
+            r.put("message", "cluster " + name + " deleted: its VMs, networks and disks are gone");
+            return ok(r);
+        }
+        catalog.delete(account, Catalog.Type.of(type), name);
+        r.put("deleted", true);
+        r.put("type", type);
+        r.put("name", name);
+        r.put("message", type + " " + name + " deleted");
+        return ok(r);
+    }
+
+    // ---- results ---------------------------------------------------------------------------------
+
+    private static List<Map<String, Object>> nodeImages(Cluster c) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Node n : c.nodes()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("node", n.name());
+            m.put("ani", BuiltinCatalog.ani(n.image()));
+            out.add(m);
+        }
+        return out;
+    }
+
+    private static Map<String, Object> nodeIps(Cluster c) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (Node n : c.nodes()) {
+            m.put(n.name(), n.ip());
+        }
+        return m;
+    }
+
+    /** A successful result: {@code body} as JSON text first, and as structured content. */
+    public static CallToolResult ok(Map<String, Object> body) {
+        return result(body, false);
+    }
+
+    /** A failed result {@code {"error": code, "message": message}} with {@code isError}. */
+    public static CallToolResult error(String code, String message) {
+        return result(errorBody(code, message), true);
+    }
+
+    private static Map<String, Object> errorBody(String code, String message) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("error", code);
+        body.put("message", message);
+        return body;
+    }
+
+    private static CallToolResult result(Map<String, Object> body, boolean isError) {
+        return CallToolResult.builder()
+                .content(List.of(new McpSchema.TextContent(Json.write(body))))
+                .structuredContent(body)
+                .isError(isError)
+                .build();
+    }
+
+    private static boolean nonEmpty(Object value) {
+        return value instanceof List<?> l ? !l.isEmpty() : value instanceof Map<?, ?> m ? !m.isEmpty() : value != null;
+    }
+
+    private static boolean matches(String haystack, String keywords) {
+        if (keywords == null || keywords.isBlank()) {
+            return true;
+        }
+        String hay = haystack.toLowerCase(Locale.ROOT);
+        for (String w : keywords.toLowerCase(Locale.ROOT).split("\\s+")) {
+            if (!w.isEmpty() && !hay.contains(w)) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
