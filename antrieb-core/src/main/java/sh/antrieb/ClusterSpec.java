@@ -3,26 +3,54 @@ package sh.antrieb;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * What to provision: node groups in order (named {@code node1..nodeN} in that order), and optional
- * per-cluster settings. Immutable; {@link #newBuilder()} makes a variant.
+ * What to provision: node groups in order (named {@code node1..nodeN} in that order), the networks
+ * and each node's NICs, and optional per-cluster settings. Immutable; {@link #newBuilder()} makes a variant.
+ *
+ * <p>Without networks a cluster gets one network called {@code default}: a /24 with DHCP and egress
+ * through the port allowlist, one NIC per node. With declared networks every node lists its NICs in
+ * order; the list becomes {@code eth0}, {@code eth1}, ... inside the guest.
  *
  * <pre>{@code
  * ClusterSpec.of("debian12 x3")
  * ClusterSpec.builder().nodes("debian12", "my-nginx x2").ttl(Duration.ofMinutes(5)).vmSize(VmSize.of(1, 768)).build()
+ * ClusterSpec.builder()
+ *     .nodes("debian12 x3")
+ *     .network(NetworkSpec.named("wan"))
+ *     .network(NetworkSpec.named("lan").cidr("10.10.1.0/24").egress(false).dhcp(false))
+ *     .nics("node1", "wan", "lan")                // node1: eth0 on wan, eth1 on lan
+ *     .nics("node2", "lan")
+ *     .nics("node3", "lan")
+ *     .build();
  * }</pre>
  */
 public final class ClusterSpec {
+    /** The most NICs one node may have on declared networks (its control NIC not counted). */
+    public static final int MAX_NICS_PER_NODE = 8;
+    private static final Pattern NODE_NAME = Pattern.compile("node([1-9][0-9]{0,3})");
+
     private final List<NodeSpec> nodes;
+    private final List<NetworkSpec> networks;
+    private final Map<String, List<String>> nics;
     private final Duration ttl;
     private final VmSize vmSize;
 
     private ClusterSpec(Builder b) {
         this.nodes = List.copyOf(b.nodes);
+        this.networks = List.copyOf(b.networks);
+        Map<String, List<String>> n = new LinkedHashMap<>();
+        b.nics.forEach((k, v) -> n.put(k, List.copyOf(v)));
+        this.nics = java.util.Collections.unmodifiableMap(n);
         this.ttl = b.ttl;
         this.vmSize = b.vmSize;
     }
@@ -41,6 +69,8 @@ public final class ClusterSpec {
     public Builder newBuilder() {
         Builder b = new Builder();
         b.nodes.addAll(nodes);
+        b.networks.addAll(networks);
+        b.nics.putAll(nics);
         b.ttl = ttl;
         b.vmSize = vmSize;
         return b;
@@ -72,6 +102,29 @@ public final class ClusterSpec {
         return images;
     }
 
+    /** The declared networks in order; empty for the default network. */
+    public List<NetworkSpec> networks() {
+        return networks;
+    }
+
+    /** Node name to the names of the networks of its NICs, in NIC order; empty for the default network. */
+    public Map<String, List<String>> nics() {
+        return nics;
+    }
+
+    /** Whether this spec declares its networks (rather than using the default network). */
+    public boolean declaresNetworks() {
+        return !networks.isEmpty();
+    }
+
+    /** This spec with {@code networks} in place of its own (e.g. references resolved); nics unchanged. */
+    public ClusterSpec withNetworks(List<NetworkSpec> networks) {
+        Builder b = newBuilder();
+        b.networks.clear();
+        b.networks.addAll(networks);
+        return b.build();
+    }
+
     /** The requested TTL, or empty for the client's default. */
     public Optional<Duration> ttl() {
         return Optional.ofNullable(ttl);
@@ -84,23 +137,26 @@ public final class ClusterSpec {
 
     @Override
     public String toString() {
-        return "ClusterSpec" + nodes + (ttl == null ? "" : " ttl=" + ttl) + (vmSize == null ? "" : " " + vmSize);
+        return "ClusterSpec" + nodes + (networks.isEmpty() ? "" : " networks=" + networks + " nics=" + nics) + (ttl == null ? "" : " ttl=" + ttl) + (vmSize == null ? "" : " " + vmSize);
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof ClusterSpec other && nodes.equals(other.nodes) && Objects.equals(ttl, other.ttl)
+        return o instanceof ClusterSpec other && nodes.equals(other.nodes) && networks.equals(other.networks)
+                && nics.equals(other.nics) && Objects.equals(ttl, other.ttl)
                 && Objects.equals(vmSize, other.vmSize);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(nodes, ttl, vmSize);
+        return Objects.hash(nodes, networks, nics, ttl, vmSize);
     }
 
     /** Builds a {@link ClusterSpec}. */
     public static final class Builder {
         private final List<NodeSpec> nodes = new ArrayList<>();
+        private final List<NetworkSpec> networks = new ArrayList<>();
+        private final Map<String, List<String>> nics = new LinkedHashMap<>();
         private Duration ttl;
         private VmSize vmSize;
 
@@ -117,6 +173,32 @@ public final class ClusterSpec {
         public Builder node(NodeSpec group) {
             nodes.add(Objects.requireNonNull(group, "group"));
             return this;
+        }
+
+        /** Declares a network; see {@link NetworkSpec}. */
+        public Builder network(NetworkSpec network) {
+            networks.add(Objects.requireNonNull(network, "network"));
+            return this;
+        }
+
+        /** Declares a network in shorthand, e.g. {@code "lan cidr=10.10.1.0/24 egress=false dhcp=false"} or {@code "@team/lan"}. */
+        public Builder network(String shorthand) {
+            return network(NetworkSpec.parse(shorthand));
+        }
+
+        /** The NICs of {@code node} ({@code node1}, ...), by network name, in order: eth0, eth1, ... */
+        public Builder nics(String node, String... networkNames) {
+            Objects.requireNonNull(node, "node");
+            if (nics.containsKey(node)) {
+                throw new InvalidSpecException("nics for " + node + " given twice: list all its networks in one call");
+            }
+            nics.put(node, List.of(networkNames));
+            return this;
+        }
+
+        /** The NICs of {@code node} in order. */
+        public Builder nics(String node, List<String> networkNames) {
+            return nics(node, networkNames.toArray(String[]::new));
         }
 
         /** Sets the time to live; the cluster is destroyed when it passes. */
@@ -139,7 +221,52 @@ public final class ClusterSpec {
             if (nodes.isEmpty()) {
                 throw new InvalidSpecException("a cluster needs at least one node, e.g. ClusterSpec.of(\"debian12\")");
             }
+            checkTopology();
             return new ClusterSpec(this);
+        }
+    
+        private void checkTopology() {
+            if (networks.isEmpty()) {
+                if (!nics.isEmpty()) {
+                    throw new InvalidSpecException("nics given for " + nics.keySet() + " but no networks declared: declare them "
+                            + "with .network(NetworkSpec.named(\"lan\")), or drop nics to use the default network");
+                }
+                return;
+            }
+            Set<String> names = new HashSet<>();
+            for (NetworkSpec n : networks) {
+                if (!names.add(n.name())) {
+                    throw new InvalidSpecException("network '" + n.name() + "' declared twice: network names must be unique in a cluster");
+                }
+            }
+            int nodeCount = nodes.stream().mapToInt(NodeSpec::count).sum();
+            for (Map.Entry<String, List<String>> e : nics.entrySet()) {
+                Matcher m = NODE_NAME.matcher(e.getKey());
+                if (!m.matches() || Integer.parseInt(m.group(1)) > nodeCount) {
+                    throw new InvalidSpecException("nics for unknown node '" + e.getKey() + "': the cluster has node1"
+                            + (nodeCount > 1 ? "..node" + nodeCount : ""));
+                }
+                if (e.getValue().isEmpty()) {
+                    throw new InvalidSpecException(e.getKey() + " has an empty NIC list: give it at least one network of "
+                            + names);
+                }
+                if (e.getValue().size() > MAX_NICS_PER_NODE) {
+                    throw new InvalidSpecException(e.getKey() + " has " + e.getValue().size() + " NICs, at most "
+                            + MAX_NICS_PER_NODE + " are supported");
+                }
+                for (String net : e.getValue()) {
+                    if (!names.contains(net)) {
+                        throw new InvalidSpecException("nics of " + e.getKey() + " name unknown network '" + net
+                                + "': the declared networks are " + names);
+                    }
+                }
+            }
+            for (int i = 1; i <= nodeCount; i++) {
+                if (!nics.containsKey("node" + i)) {
+                    throw new InvalidSpecException("node" + i + " has no NICs: with declared networks every node lists its "
+                            + "networks, e.g. .nics(\"node" + i + "\", \"" + networks.get(0).name() + "\")");
+                }
+            }
         }
     }
 }
