@@ -5,9 +5,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.stream.Collectors;
 
 import sh.antrieb.ClusterSpec;
+import sh.antrieb.InvalidSpecException;
+import sh.antrieb.NetworkSpec;
 import sh.antrieb.NodeSpec;
 
 /**
@@ -35,6 +36,24 @@ public record Topology(List<NodeSpec> nodes, List<Network> networks, Map<String,
         public Network {
             Objects.requireNonNull(name, "name");
         }
+
+        /**
+         * Core's spec of this network; egress left open means core's default (on).
+         *
+         * @throws RunbookException when the cidr is not a /24 (e.g. a placeholder still without a value)
+         */
+        public NetworkSpec toNetworkSpec() {
+            try {
+                NetworkSpec spec = NetworkSpec.named(name).dhcp(dhcp);
+                if (egress != null) {
+                    spec = spec.egress(egress);
+                }
+                return cidr == null ? spec : spec.cidr(cidr);
+            } catch (InvalidSpecException e) {
+                throw new RunbookException("network '" + name + "': " + e.getMessage()
+                        + (cidr != null && cidr.contains("<") ? "; supply the variable with withVariables(...)" : ""), e);
+            }
+        }
     }
 
     /** Copies the lists and map, keeping their order. */
@@ -56,7 +75,7 @@ public record Topology(List<NodeSpec> nodes, List<Network> networks, Map<String,
 
     /** Number of nodes. */
     public int nodeCount() {
-        return nodes.stream().mapToInt(NodeSpec::count).sum();
+        return nodesOnly().nodeCount();
     }
 
     /** Node names in order: {@code node1}, {@code node2}, ... */
@@ -70,13 +89,14 @@ public record Topology(List<NodeSpec> nodes, List<Network> networks, Map<String,
 
     /** The image of each node, {@code node1} first. */
     public List<String> nodeImages() {
-        List<String> images = new ArrayList<>();
-        for (NodeSpec group : nodes) {
-            for (int i = 0; i < group.count(); i++) {
-                images.add(group.image());
-            }
-        }
-        return images;
+        return nodesOnly().nodeImages();
+    }
+
+    /** Core's view of the node groups: one place expands groups into nodes. */
+    private ClusterSpec nodesOnly() {
+        ClusterSpec.Builder b = ClusterSpec.builder();
+        nodes.forEach(b::node);
+        return b.build();
     }
 
     /** Whether the topology declares networks (rather than using the default network). */
@@ -85,24 +105,23 @@ public record Topology(List<NodeSpec> nodes, List<Network> networks, Map<String,
     }
 
     /**
-     * The spec to provision this topology with.
+     * The spec to provision this topology with: its node groups and, when it declares them, its networks
+     * (as {@link NetworkSpec}s) and every node's NICs in order.
      *
-     * <p>Declared networks are part of the scenario (a router runbook on the default network cannot
-     * work), and this build's {@link ClusterSpec} has no way to express them; rather than provision a
-     * cluster that silently lacks them, a topology with networks is refused here. This is the one place
-     * that changes when {@code ClusterSpec.Builder} learns networks.
-     *
-     * @throws RunbookException when the topology declares networks
+     * @throws RunbookException when a network's cidr still holds a placeholder without a value, or core
+     *                          refuses the spec
      */
     public ClusterSpec toClusterSpec() {
-        if (declaresNetworks()) {
-            throw new RunbookException("the topology declares networks ("
-                    + networks.stream().map(Network::name).collect(Collectors.joining(", "))
-                    + "), which this build's ClusterSpec cannot provision yet; provision a cluster with those networks "
-                    + "and NICs yourself and call runOn(cluster)");
-        }
         ClusterSpec.Builder b = ClusterSpec.builder();
         nodes.forEach(b::node);
-        return b.build();
+        for (Network n : networks) {
+            b.network(n.toNetworkSpec());
+        }
+        nics.forEach(b::nics);
+        try {
+            return b.build();
+        } catch (InvalidSpecException e) {
+            throw new RunbookException("the topology cannot be provisioned: " + e.getMessage(), e);
+        }
     }
 }

@@ -104,7 +104,7 @@ class BuiltinRunbooksTest {
     @Test
     void theRouterRunbookSubstitutesItsAddresses() {
         Runbook rb = Runbook.builtin("antrieb/router-isolated-lan");
-        RecordingCluster cluster = new RecordingCluster("debian12 x3");
+        RecordingCluster cluster = new RecordingCluster(rb.topology().toClusterSpec());
 
         RunbookResult result = rb.withVariables(java.util.Map.of("LAN_NODE_IP", "10.10.1.20")).runOn(cluster);
 

@@ -37,7 +37,12 @@ final class RecordingCluster implements Cluster {
     private final Instant createdAt = Instant.now();
 
     RecordingCluster(String... shorthand) {
-        this.spec = ClusterSpec.of(shorthand);
+        this(ClusterSpec.of(shorthand));
+    }
+
+    /** A cluster made from {@code spec}, declared networks included (they are only recorded, never created). */
+    RecordingCluster(ClusterSpec spec) {
+        this.spec = spec;
         List<String> images = spec.nodeImages();
         for (int i = 0; i < images.size(); i++) {
             nodes.add(new Node("node" + (i + 1), i + 1, images.get(i), "10.200.0." + (10 + i)));

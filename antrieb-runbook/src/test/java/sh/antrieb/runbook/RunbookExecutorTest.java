@@ -9,8 +9,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 import sh.antrieb.ClusterExpiredException;
+import sh.antrieb.ClusterSpec;
 import sh.antrieb.ExecOptions;
 import sh.antrieb.ExecResult;
+import sh.antrieb.NetworkSpec;
 
 /** The executor's control flow, against a {@link RecordingCluster}: no VMs. */
 class RunbookExecutorTest {
@@ -203,6 +205,40 @@ class RunbookExecutorTest {
 
         assertThat(e).hasMessageContaining("needs node3 booted from 'debian12' and cluster recording-1 has it from 'my-nginx'");
         assertThat(cluster.calls()).isEmpty();
+    }
+
+    @Test
+    void aRouterRunbookIsRefusedOnAClusterWithoutItsNetworks() {
+        Runbook router = Runbook.builtin("antrieb/router-isolated-lan");
+        RecordingCluster onDefault = new RecordingCluster("debian12 x3");
+
+        RunbookException e = catchThrowableOfType(RunbookException.class, () -> router.runOn(onDefault));
+
+        assertThat(e).hasMessageContaining("needs the networks [wan, lan]").hasMessageContaining("only the default network");
+        assertThat(onDefault.calls()).isEmpty();
+    }
+
+    @Test
+    void aClusterWhoseNetworksOrNicsDifferIsRefusedBeforeAnythingRuns() {
+        Runbook router = Runbook.builtin("antrieb/router-isolated-lan");
+        ClusterSpec wanted = router.topology().toClusterSpec();
+        ClusterSpec lanWithDhcp = wanted.withNetworks(List.of(NetworkSpec.named("wan"),
+                NetworkSpec.named("lan").cidr("10.10.1.0/24").egress(false)));
+        ClusterSpec swappedNics = ClusterSpec.builder().nodes("debian12 x3").network("wan")
+                .network("lan cidr=10.10.1.0/24 egress=false dhcp=false")
+                .nics("node1", "lan", "wan").nics("node2", "lan").nics("node3", "wan").build();
+
+        RecordingCluster dhcp = new RecordingCluster(lanWithDhcp);
+        RecordingCluster swapped = new RecordingCluster(swappedNics);
+
+        assertThat(catchThrowableOfType(RunbookException.class, () -> router.runOn(dhcp)))
+                .hasMessageContaining("needs network 'lan cidr=10.10.1.0/24 egress=false dhcp=false'")
+                .hasMessageContaining("has 'lan cidr=10.10.1.0/24 egress=false'");
+        assertThat(catchThrowableOfType(RunbookException.class, () -> router.runOn(swapped)))
+                .hasMessageContaining("needs node1's NICs on [wan, lan] (eth0 first)").hasMessageContaining("has them on [lan, wan]");
+        assertThat(dhcp.calls()).isEmpty();
+        assertThat(swapped.calls()).isEmpty();
+        assertThat(router.runOn(new RecordingCluster(wanted)).succeeded()).isTrue();
     }
 
     @Test

@@ -392,7 +392,7 @@ class RunbookParserTest {
                 """);
 
         assertThat(e.problems()).containsExactly(
-                new RunbookException.Problem(8, "cidr '10.10.1.0/16' is a /16: only /24 networks are supported, e.g. 10.10.1.0/24"),
+                new RunbookException.Problem(8, "unsupported CIDR '10.10.1.0/16': only /24 networks are supported, e.g. 10.10.1.0/24"),
                 new RunbookException.Problem(9, "unknown key 'nic' in the topology: expected nodes, networks, nics"));
     }
 

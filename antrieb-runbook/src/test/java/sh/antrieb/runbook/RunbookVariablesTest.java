@@ -46,7 +46,7 @@ class RunbookVariablesTest {
     @Test
     void suppliedValuesAndDefaultsAreSubstitutedIntoEveryCommand() {
         Runbook rb = Runbook.parse(RUNBOOK).withVariables(Map.of("TOKEN", "s3cr$t\\1"));
-        RecordingCluster cluster = new RecordingCluster("debian12 x2");
+        RecordingCluster cluster = new RecordingCluster(rb.topology().toClusterSpec());
 
         RunbookResult result = rb.runOn(cluster);
 
@@ -71,7 +71,7 @@ class RunbookVariablesTest {
                 () -> Runbook.parse(RUNBOOK).withVariables(Map.of("LAN_NET", "10.10")));
 
         assertThat(e.problems()).containsExactly(new RunbookException.Problem(8,
-                "invalid cidr '10.10.0/24': expected a /24 such as 10.10.1.0/24"));
+                "invalid CIDR '10.10.0/24': write an IPv4 /24 network, e.g. 10.10.1.0/24"));
     }
 
     @Test

@@ -9,6 +9,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 import sh.antrieb.ClusterSpec;
+import sh.antrieb.NetworkSpec;
 import sh.antrieb.NodeSpec;
 
 class TopologyTest {
@@ -25,12 +26,29 @@ class TopologyTest {
     }
 
     @Test
-    void declaredNetworksAreNotSilentlyDropped() {
+    void declaredNetworksAndNicsGoIntoTheClusterSpec() {
         Topology t = Runbook.builtin("antrieb/router-isolated-lan").topology();
 
-        assertThatThrownBy(t::toClusterSpec).isInstanceOf(RunbookException.class)
-                .hasMessageContaining("declares networks (wan, lan)")
-                .hasMessageContaining("call runOn(cluster)");
+        ClusterSpec spec = t.toClusterSpec();
+
+        assertThat(spec.networks()).containsExactly(NetworkSpec.named("wan"),
+                NetworkSpec.named("lan").cidr("10.10.1.0/24").egress(false).dhcp(false));
+        assertThat(spec.nics()).containsExactly(Map.entry("node1", List.of("wan", "lan")), Map.entry("node2", List.of("lan")),
+                Map.entry("node3", List.of("wan")));
+        assertThat(spec.nodeImages()).containsExactly("debian12", "debian12", "debian12");
+    }
+
+    @Test
+    void aCidrStillWaitingForItsVariableIsNoClusterSpec() {
+        Runbook rb = Runbook.parse("# T\n\n## Topology required\n\n```yaml\nnodes: [debian12]\n"
+                + "networks: [{name: lan, cidr: \"<NET>.0/24\"}]\nnics: {node1: [lan]}\n```\n\n"
+                + "## Variables\n\n- `<NET>`: the first three octets\n\n## Steps\n\n### 1. One\n\n"
+                + "```sh node1\ntrue\n```\n\n## Verify\n\n```sh node1\ntrue\n```\n");
+
+        assertThatThrownBy(() -> rb.topology().toClusterSpec()).isInstanceOf(RunbookException.class)
+                .hasMessageContaining("network 'lan'").hasMessageContaining("<NET>.0/24").hasMessageContaining("withVariables");
+        assertThat(rb.withVariables(Map.of("NET", "10.9.8")).topology().toClusterSpec().networks())
+                .containsExactly(NetworkSpec.named("lan").cidr("10.9.8.0/24"));
     }
 
     @Test

@@ -3,7 +3,9 @@ package sh.antrieb.runbook.internal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.stream.Collectors;
@@ -13,8 +15,10 @@ import org.slf4j.LoggerFactory;
 
 import sh.antrieb.AntriebException;
 import sh.antrieb.Cluster;
+import sh.antrieb.ClusterSpec;
 import sh.antrieb.ExecOptions;
 import sh.antrieb.ExecResult;
+import sh.antrieb.NetworkSpec;
 import sh.antrieb.Node;
 import sh.antrieb.runbook.CommandBlock;
 import sh.antrieb.runbook.Runbook;
@@ -40,8 +44,8 @@ public final class RunbookExecutor {
 
     /**
      * Refuses a cluster that does not have the topology's nodes: the same number, each booted from the
-     * image the topology names. Declared networks cannot be compared yet (a cluster's spec does not
-     * describe its networks in this build), so they are taken on trust and logged.
+     * image the topology names, and, when the topology declares networks, those networks with the same
+     * settings and every node's NICs on them in the same order.
      *
      * @throws RunbookException naming what differs
      */
@@ -63,8 +67,43 @@ public final class RunbookExecutor {
             }
         }
         if (topology.declaresNetworks()) {
-            log.info("runbook declares networks {}; cluster {} is assumed to have them (networks are not compared yet)",
-                    topology.networks().stream().map(Topology.Network::name).toList(), cluster.id());
+            checkNetworks(topology, cluster, need);
+        }
+    }
+
+    /**
+     * Refuses a cluster whose spec lacks a declared network, has one with other settings, or wires a
+     * node's NICs differently: a router runbook's {@code eth1} must be on the network it names. A CIDR
+     * the platform allocated cannot be compared (the spec does not record it) and is accepted.
+     */
+    private static void checkNetworks(Topology topology, Cluster cluster, String need) {
+        ClusterSpec spec = cluster.spec();
+        String hint = "; provision the runbook's topology (runbook.topology().toClusterSpec()) or use run(antrieb)";
+        if (!spec.declaresNetworks()) {
+            throw new RunbookException("this runbook needs the networks " + topology.networks().stream().map(Topology.Network::name).toList()
+                    + " and cluster " + cluster.id() + " has only the default network" + hint);
+        }
+        Map<String, NetworkSpec> have = new LinkedHashMap<>();
+        spec.networks().forEach(n -> have.put(n.name(), n));
+        for (Topology.Network wanted : topology.networks()) {
+            NetworkSpec want = wanted.toNetworkSpec();
+            NetworkSpec got = have.get(want.name());
+            if (got == null) {
+                throw new RunbookException("this runbook needs network '" + want.name() + "' and cluster " + cluster.id()
+                        + " has " + spec.networks().stream().map(NetworkSpec::name).toList() + hint);
+            }
+            boolean sameCidr = want.cidr().isEmpty() || got.cidr().isEmpty() || want.cidr().equals(got.cidr());
+            if (want.egress() != got.egress() || want.dhcp() != got.dhcp() || !sameCidr) {
+                throw new RunbookException("this runbook needs network '" + want + "' and cluster " + cluster.id()
+                        + " has '" + got + "'" + hint);
+            }
+        }
+        for (Map.Entry<String, List<String>> e : topology.nics().entrySet()) {
+            List<String> got = spec.nics().getOrDefault(e.getKey(), List.of());
+            if (!got.equals(e.getValue())) {
+                throw new RunbookException("this runbook needs " + e.getKey() + "'s NICs on " + e.getValue() + " (eth0 first) and cluster "
+                        + cluster.id() + " has them on " + got + hint);
+            }
         }
     }
 

@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -23,6 +22,7 @@ import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
 
 import sh.antrieb.InvalidSpecException;
+import sh.antrieb.NetworkSpec;
 import sh.antrieb.NodeSpec;
 import sh.antrieb.runbook.RunbookException.Problem;
 import sh.antrieb.runbook.Topology;
@@ -46,8 +46,6 @@ public final class TopologyParser {
     /** What the section is expected to hold, quoted in errors. */
     public static final String EXAMPLE = "nodes: [\"debian12 x2\"] (optionally networks: [{name: lan, cidr: 10.10.1.0/24, egress: false, dhcp: false}] "
             + "and nics: {node1: [lan]})";
-    private static final Pattern NETWORK_NAME = Pattern.compile("[a-z][a-z0-9-]{0,31}");
-    private static final Pattern CIDR24 = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})/(\\d{1,2})");
 
     private final int firstLine;
     private final List<Problem> problems;
@@ -266,8 +264,11 @@ public final class TopologyParser {
             switch (key == null ? "" : key) {
                 case "name" -> name = scalar(v);
                 case "cidr" -> {
-                    cidr = scalar(v);
-                    if (cidr == null || !checkedCidr(cidr, line(v))) {
+                    cidr = scalar(v) == null ? null : checkedCidr(scalar(v), line(v));
+                    if (cidr == null) {
+                        if (scalar(v) == null) {
+                            problem(line(v), "'cidr' is a /24 such as 10.10.1.0/24");
+                        }
                         return null;
                     }
                 }
@@ -352,33 +353,28 @@ public final class TopologyParser {
         return null;
     }
 
+    /** Network names follow core's rule ({@link NetworkSpec#checkName}), so a runbook never declares one core refuses. */
     private boolean checkedName(String name, int line) {
-        if (!NETWORK_NAME.matcher(name).matches()) {
-            problem(line, "invalid network name '" + name + "': use lowercase letters, digits and '-', starting with a letter, e.g. lan");
+        try {
+            NetworkSpec.checkName(name);
+            return true;
+        } catch (InvalidSpecException e) {
+            problem(line, e.getMessage());
             return false;
         }
-        return true;
     }
 
-    private boolean checkedCidr(String cidr, int line) {
+    /** CIDRs follow core's rule ({@link NetworkSpec#checkCidr}); returns the normalized CIDR, or null after a problem. */
+    private String checkedCidr(String cidr, int line) {
         if (Placeholders.PLACEHOLDER.matcher(cidr).find()) {
-            return true; // a variable without a value yet; checked again once it has one
+            return cidr; // a variable without a value yet; checked again once it has one
         }
-        var m = CIDR24.matcher(cidr);
-        boolean octets = m.matches();
-        for (int i = 1; octets && i <= 4; i++) {
-            octets = Integer.parseInt(m.group(i)) <= 255;
+        try {
+            return NetworkSpec.checkCidr(cidr);
+        } catch (InvalidSpecException e) {
+            problem(line, e.getMessage());
+            return null;
         }
-        if (!octets) {
-            problem(line, "invalid cidr '" + cidr + "': expected a /24 such as 10.10.1.0/24");
-            return false;
-        }
-        if (!"24".equals(m.group(5))) {
-            problem(line, "cidr '" + cidr + "' is a /" + m.group(5) + ": only /24 networks are supported, e.g. "
-                    + m.group(1) + "." + m.group(2) + "." + m.group(3) + ".0/24");
-            return false;
-        }
-        return true;
     }
 
     private Integer integer(Node v, String key) {
