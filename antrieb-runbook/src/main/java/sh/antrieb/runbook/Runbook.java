@@ -305,7 +305,7 @@ public final class Runbook {
      *
      * @param options exec options for every command, e.g. a longer timeout or secret environment variables
      * @throws RunbookException before anything runs, when a variable has no value or the cluster does not
-     *                          have the topology's nodes and images
+     *                          have the topology's nodes and images (and its declared networks, NICs in order)
      */
     public RunbookResult runOn(Cluster cluster, ExecOptions options) {
         Objects.requireNonNull(cluster, "cluster");
@@ -318,8 +318,8 @@ public final class Runbook {
     /**
      * Provisions the runbook's topology on {@code antrieb}, runs the runbook on it and closes the cluster.
      *
-     * @throws RunbookException before anything is provisioned, when a variable has no value or the topology
-     *                          cannot be provisioned by this build (declared networks)
+     * @throws RunbookException before anything is provisioned, when a variable has no value or core refuses
+     *                          the topology's spec
      */
     public RunbookResult run(Antrieb antrieb) {
         Objects.requireNonNull(antrieb, "antrieb");
