@@ -18,6 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import sh.antrieb.catalog.CatalogService;
 import sh.antrieb.internal.ImageStore;
 import sh.antrieb.internal.LibvirtCluster;
 import sh.antrieb.internal.LibvirtHost;
@@ -48,6 +49,7 @@ public final class Antrieb implements AutoCloseable {
     private final ImageStore images;
     private final Accelerator accelerator;
     private final Provisioner provisioner;
+    private final CatalogService catalog;
     private final Semaphore slots;
     private final Map<String, LibvirtCluster> clusters = new ConcurrentHashMap<>();
     private final Map<String, ScheduledFuture<?>> expiries = new ConcurrentHashMap<>();
@@ -55,7 +57,7 @@ public final class Antrieb implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private volatile boolean closed;
 
-    private Antrieb(Settings settings) {
+    private Antrieb(Settings settings, Path catalogDir, String namespace) {
         this.settings = settings;
         this.host = LibvirtHost.connect(settings.uri());
         try {
@@ -67,6 +69,7 @@ public final class Antrieb implements AutoCloseable {
             this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "antrieb-reaper"));
             this.provisioner = new Provisioner(host, images, ssh, settings, accelerator, executor);
             this.slots = new Semaphore(settings.maxConcurrentClusters(), true);
+            this.catalog = new CatalogService(catalogDir, namespace, host, images, provisioner, settings, this::clusters);
         } catch (RuntimeException e) {
             host.close();
             throw e;
@@ -99,7 +102,7 @@ public final class Antrieb implements AutoCloseable {
 
     /** A builder starting from this client's settings. */
     public Builder newBuilder() {
-        return new Builder(settings);
+        return new Builder(settings).catalogDir(catalog.storeDir()).namespace(catalog.defaultNamespace());
     }
 
     /** Provisions a cluster from shorthand, e.g. {@code provision("debian12 x3")}. */
@@ -118,10 +121,14 @@ public final class Antrieb implements AutoCloseable {
     public Cluster provision(ClusterSpec spec) {
         long start = System.nanoTime();
         checkOpen();
-        provisioner.validate(spec);
+        ClusterSpec resolved = catalog.resolveNetworks(spec);
+        provisioner.validate(resolved);
+        catalog.prepareImages(resolved);
         acquireSlot();
         try {
-            LibvirtCluster cluster = provisioner.provision(spec, start, this::forget);
+            LibvirtCluster cluster = provisioner.provision(resolved, start, this::forget);
+            cluster.bindImageSaver((c, node, name, commands, description) ->
+                    catalog.view(catalog.defaultNamespace()).saveImage(c, node, name, commands, description));
             clusters.put(cluster.id(), cluster);
             long delay = Math.max(0, cluster.expiresAt().toEpochMilli() - System.currentTimeMillis());
             expiries.put(cluster.id(), scheduler.schedule(() -> expire(cluster), delay, TimeUnit.MILLISECONDS));
@@ -165,6 +172,24 @@ public final class Antrieb implements AutoCloseable {
             }
             slots.release();
         }
+    }
+
+    /**
+     * The catalog of this client's namespace ({@link Builder#namespace}): save, search, fetch and delete
+     * images, runbooks and network specs.
+     */
+    public Catalog catalog() {
+        return catalog.view(catalog.defaultNamespace());
+    }
+
+    /**
+     * The catalog of {@code namespace} (e.g. one per account of a server). It sees its own artifacts and
+     * the built-in {@code antrieb/*} ones.
+     *
+     * @throws CatalogException for an invalid namespace name
+     */
+    public Catalog catalog(String namespace) {
+        return catalog.view(namespace);
     }
 
     /** The accelerator guests get on this host. */
@@ -246,6 +271,8 @@ public final class Antrieb implements AutoCloseable {
         private long outputLimit;
         private Duration bootTimeout;
         private Accelerator accelerator;
+        private Path catalogDir = CatalogService.defaultDir();
+        private String namespace = CatalogService.defaultNamespaceName();
 
         private Builder(Settings s) {
             uri = s.uri();
@@ -331,6 +358,21 @@ public final class Antrieb implements AutoCloseable {
             return this;
         }
 
+        /** Where the catalog keeps saved artifacts (default {@code ANTRIEB_CATALOG}, else {@code /var/lib/antrieb/catalog}). */
+        public Builder catalogDir(Path dir) {
+            this.catalogDir = java.util.Objects.requireNonNull(dir, "dir");
+            return this;
+        }
+
+        /**
+         * This client's namespace: where {@link Antrieb#catalog()} and {@link Cluster#saveImage} save, and where
+         * unqualified saved image names are looked up (default {@code ANTRIEB_NAMESPACE}, else the local user name).
+         */
+        public Builder namespace(String namespace) {
+            this.namespace = namespace;
+            return this;
+        }
+
         /** Forces an accelerator instead of detecting one. */
         public Builder accelerator(Accelerator accelerator) {
             this.accelerator = accelerator;
@@ -339,8 +381,9 @@ public final class Antrieb implements AutoCloseable {
 
         /** Connects; sweeps leftovers of dead processes and expired clusters on the way. */
         public Antrieb build() {
+            sh.antrieb.catalog.Names.checkNamespace(namespace);
             return new Antrieb(new Settings(uri, imageCache, maxConcurrentClusters, queueTimeout, defaultTtl, maxTtl,
-                    maxNodes, defaultVmSize, execTimeout, outputLimit, bootTimeout, accelerator));
+                    maxNodes, defaultVmSize, execTimeout, outputLimit, bootTimeout, accelerator), catalogDir, namespace);
         }
     }
 }

@@ -56,6 +56,23 @@ public interface Cluster extends AutoCloseable {
     /** The last {@code lines} lines of the node's serial console (kernel and boot messages). */
     String consoleTail(String node, int lines);
 
+    /**
+     * Saves {@code node}'s disk as image {@code name} in the client's namespace; see
+     * {@link Catalog#saveImage(Cluster, String, String, List, String)}. The node keeps running.
+     *
+     * <pre>{@code
+     * Image img = cluster.saveImage("node1", "my-nginx", List.of("apt-get install -y nginx"), "nginx with our config");
+     * antrieb.provision("my-nginx x2");                      // or img.ani(): antrieb:my-nginx:v1
+     * }</pre>
+     *
+     * @param commands the ordered commands that made the node what it is (they become {@code build-image.sh})
+     * @throws UnsupportedOperationException for clusters not made by an {@link Antrieb} client
+     */
+    default Image saveImage(String node, String name, List<String> commands, String description) {
+        throw new UnsupportedOperationException("this cluster (" + getClass().getSimpleName() + ") cannot save images: "
+                + "only clusters provisioned by an Antrieb client have disks");
+    }
+
     /** The spec the cluster was made from. */
     ClusterSpec spec();
 

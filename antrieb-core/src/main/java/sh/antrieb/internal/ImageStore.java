@@ -41,27 +41,67 @@ public final class ImageStore {
     private final Path cacheDir;
     private final LibvirtHost host;
     private final Map<String, BootImage> ready = new ConcurrentHashMap<>();
+    private volatile Extension extension;
+
+    /**
+     * Images beyond the base recipes (stack, saved and imported images: the catalog), consulted for names
+     * that are not a base image.
+     */
+    public interface Extension {
+        /** Whether {@code name} names an image it can provide (cheap: no build, no boot). */
+        boolean knows(String name);
+
+        /** The image ready to boot (building it first if needed). */
+        BootImage resolve(String name);
+
+        /** Names to show next to the base images, e.g. in an unknown-image error. */
+        List<String> names();
+    }
 
     public ImageStore(Path cacheDir, LibvirtHost host) {
         this.cacheDir = cacheDir;
         this.host = host;
     }
 
+    /** Adds the images of {@code extension} (one extension per store). */
+    public void extend(Extension extension) {
+        this.extension = extension;
+    }
+
     /** Names of the images this store can provide. */
     public List<String> names() {
-        return RECIPES.keySet().stream().sorted().toList();
+        List<String> names = new java.util.ArrayList<>(RECIPES.keySet().stream().sorted().toList());
+        Extension ext = extension;
+        if (ext != null) {
+            ext.names().stream().filter(n -> !names.contains(n)).forEach(names::add);
+        }
+        return names;
+    }
+
+    /** Whether {@code name} is a base image (built from a recipe by this store). */
+    public static boolean isBase(String name) {
+        return RECIPES.containsKey(baseName(name));
+    }
+
+    /** The hash of a base image's recipe (what its cache is keyed by). */
+    public static String recipeHash(String baseName) {
+        return sha256(recipe(baseName)).substring(0, 12);
     }
 
     /** Fails with the list of known images when {@code name} is not one of them. */
     public void checkKnown(String name) {
         String base = baseName(name);
-        if (!RECIPES.containsKey(base)) {
+        Extension ext = extension;
+        if (!RECIPES.containsKey(base) && (ext == null || !ext.knows(name))) {
             throw new InvalidSpecException("unknown image '" + name + "': this host has " + names()
                     + ". Other distributions can be imported as images on hosts that have them.");
         }
     }
 
     private static String baseName(String name) {
+        if (name.startsWith("antrieb/")) {
+            return name.substring("antrieb/".length());
+        }
         if (name.startsWith("antrieb:")) {
             String[] parts = name.split(":");
             return parts.length == 3 && parts[2].equals("v1") ? parts[1] : name;
@@ -73,6 +113,9 @@ public final class ImageStore {
     public BootImage resolve(String name) {
         checkKnown(name);
         String base = baseName(name);
+        if (!RECIPES.containsKey(base)) {
+            return extension.resolve(name);
+        }
         BootImage cached = ready.get(base);
         if (cached != null) {
             return cached;
@@ -183,7 +226,7 @@ public final class ImageStore {
     }
 
     /** Hex SHA-256 of {@code data}. */
-    static String sha256(byte[] data) {
+    public static String sha256(byte[] data) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
         } catch (NoSuchAlgorithmException e) {

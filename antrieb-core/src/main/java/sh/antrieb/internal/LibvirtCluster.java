@@ -25,6 +25,7 @@ import sh.antrieb.ClusterExpiredException;
 import sh.antrieb.ClusterSpec;
 import sh.antrieb.ExecOptions;
 import sh.antrieb.ExecResult;
+import sh.antrieb.Image;
 import sh.antrieb.Node;
 import sh.antrieb.NoSuchNodeException;
 
@@ -50,6 +51,14 @@ public final class LibvirtCluster implements Cluster {
     private final List<ExecResult> history = Collections.synchronizedList(new ArrayList<>());
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile String closeReason = "was closed";
+    private volatile ImageSaver imageSaver;
+
+    /** Saves a node's disk as an image (the client's catalog). */
+    @FunctionalInterface
+    public interface ImageSaver {
+        /** Saves {@code node} of {@code cluster} as image {@code name}. */
+        Image save(LibvirtCluster cluster, String node, String name, List<String> commands, String description);
+    }
 
     LibvirtCluster(ClusterLabel label, ClusterSpec spec, Accelerator accelerator, List<Member> members,
                    Instant createdAt, Duration provisionTime, LibvirtHost host, Settings settings,
@@ -156,6 +165,22 @@ public final class LibvirtCluster implements Cluster {
         } catch (IOException e) {
             return "(no console log: " + e.getMessage() + ")";
         }
+    }
+
+    /** Lets {@link #saveImage} save into the client's catalog. */
+    public void bindImageSaver(ImageSaver saver) {
+        this.imageSaver = saver;
+    }
+
+    @Override
+    public Image saveImage(String node, String name, List<String> commands, String description) {
+        member(node);
+        checkOpen();
+        ImageSaver saver = imageSaver;
+        if (saver == null) {
+            throw new UnsupportedOperationException("cluster " + id() + " has no catalog to save into");
+        }
+        return saver.save(this, node, name, commands, description);
     }
 
     @Override

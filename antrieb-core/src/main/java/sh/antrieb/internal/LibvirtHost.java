@@ -6,6 +6,7 @@ import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -354,6 +355,65 @@ public final class LibvirtHost implements AutoCloseable {
             }
             return null;
         }, null);
+    }
+
+    /**
+     * Copies the disk {@code target} (e.g. {@code vda}) of a running domain, flattened (its whole backing
+     * chain), into a new standalone qcow2 at {@code destPath} on the libvirt host, while the guest keeps
+     * running: QEMU's live block copy (drive-mirror) through libvirt, then the job is ended without a pivot,
+     * which cuts the copy at that instant and leaves the domain on its own disk. Reads go through QEMU, so
+     * metadata QEMU holds in memory ({@code cache='unsafe'}) is seen; copying the file from outside would not.
+     * A failure removes the partial copy.
+     */
+    public void copyDiskLive(String domain, String target, String destPath, Duration timeout) {
+        String dest = "<disk type='file'><source file='" + LibvirtXml.esc(destPath) + "'/><driver type='qcow2'/></disk>";
+        boolean found = withObject("copy disk " + target + " of domain " + domain, () -> conn.domainLookupByName(domain), Domain::free, dom -> {
+            // libvirt-java cannot pass an empty parameter list; bandwidth 0 is "unlimited", the default anyway.
+            dom.blockCopy(target, dest, new org.libvirt.TypedParameter[] {new org.libvirt.TypedUlongParameter("bandwidth", 0)}, 0);
+            boolean done = false;
+            try {
+                long deadline = System.nanoTime() + timeout.toNanos();
+                long lastLog = System.nanoTime();
+                while (true) {
+                    org.libvirt.DomainBlockJobInfo info = dom.getBlockJobInfo(target, 0);
+                    // libvirt reports cur == end only once the mirror is ready (synchronised).
+                    if (info != null && info.end > 0 && info.cur == info.end) {
+                        break;
+                    }
+                    if (System.nanoTime() > deadline) {
+                        throw new AntriebException("copying disk " + target + " of " + domain + " did not finish within "
+                                + timeout.toSeconds() + " s (" + (info == null ? "no job" : info.cur + "/" + info.end + " bytes") + ")");
+                    }
+                    if (System.nanoTime() - lastLog > 10_000_000_000L && info != null) {
+                        log.info("copying disk of {}: {} of {} MiB", domain, info.cur >> 20, info.end >> 20);
+                        lastLog = System.nanoTime();
+                    }
+                    Thread.sleep(200);
+                }
+                dom.blockJobAbort(target, 0);
+                done = true;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AntriebException("interrupted while copying the disk of " + domain, e);
+            } finally {
+                if (!done) {
+                    try {
+                        dom.blockJobAbort(target, 0);
+                    } catch (LibvirtException e) {
+                        log.debug("aborting block copy of {}: {}", domain, message(e));
+                    }
+                    try {
+                        Files.deleteIfExists(Path.of(destPath));
+                    } catch (IOException e) {
+                        log.warn("cannot remove partial disk copy {}: {}", destPath, e.toString());
+                    }
+                }
+            }
+            return true;
+        }, false);
+        if (!found) {
+            throw new AntriebException("domain " + domain + " is not running: its disk could not be copied");
+        }
     }
 
     /** Whether a domain of that name is running. */

@@ -1,0 +1,474 @@
+package sh.antrieb.catalog;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.ServiceLoader;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import sh.antrieb.Catalog;
+import sh.antrieb.CatalogException;
+import sh.antrieb.Cluster;
+import sh.antrieb.ClusterSpec;
+import sh.antrieb.Image;
+import sh.antrieb.ImageImport;
+import sh.antrieb.InvalidSpecException;
+import sh.antrieb.NetworkSpec;
+import sh.antrieb.RunbookValidator;
+import sh.antrieb.internal.BootImage;
+import sh.antrieb.internal.ImageStore;
+import sh.antrieb.internal.LibvirtCluster;
+import sh.antrieb.internal.LibvirtHost;
+import sh.antrieb.internal.Provisioner;
+import sh.antrieb.internal.Settings;
+
+/**
+ * The catalog behind {@link sh.antrieb.Antrieb#catalog()}: the store, the built-in artifacts, stack images,
+ * saving disks, and resolving catalog names for provisioning (it extends the {@link ImageStore}).
+ * One per client; {@link #view(String)} gives the {@link Catalog} of a namespace.
+ */
+public final class CatalogService implements ImageStore.Extension {
+    private static final Logger log = LoggerFactory.getLogger(CatalogService.class);
+    /** Where the antrieb-runbook module keeps its built-in runbooks (read as resources: no dependency). */
+    static final String BUILTIN_RUNBOOKS = "/sh/antrieb/runbook/builtin/";
+    private static final Pattern ANI = Pattern.compile("antrieb:(?:([a-z0-9][a-z0-9-]{0,62})/)?([a-z0-9][a-z0-9-]{0,62}):v([1-9][0-9]{0,8})");
+    private static final int MAX_BODY = 1 << 20;
+
+    private final CatalogStore store;
+    private final String defaultNamespace;
+    private final LibvirtHost host;
+    private final ImageStore images;
+    private final StackImages stacks;
+    private final Supplier<List<Cluster>> liveClusters;
+    private final List<RunbookValidator> validators;
+
+    /** A catalog over {@code storeDir}; registers itself with {@code images}. */
+    public CatalogService(Path storeDir, String defaultNamespace, LibvirtHost host, ImageStore images, Provisioner provisioner,
+                          Settings settings, Supplier<List<Cluster>> liveClusters) {
+        this.store = new CatalogStore(storeDir);
+        this.defaultNamespace = Names.checkNamespace(defaultNamespace);
+        this.host = host;
+        this.images = images;
+        this.stacks = new StackImages(settings.imageCache(), host, images, provisioner, settings);
+        this.liveClusters = liveClusters;
+        List<RunbookValidator> v = new ArrayList<>();
+        ServiceLoader.load(RunbookValidator.class).forEach(v::add);
+        this.validators = List.copyOf(v);
+        images.extend(this);
+    }
+
+    /** The store directory when none is configured: {@code ANTRIEB_CATALOG}, else {@code /var/lib/antrieb/catalog}. */
+    public static Path defaultDir() {
+        String env = System.getenv("ANTRIEB_CATALOG");
+        return Path.of(env == null || env.isBlank() ? "/var/lib/antrieb/catalog" : env);
+    }
+
+    /**
+     * The namespace when none is configured: {@code ANTRIEB_NAMESPACE}, else the local user's name made
+     * valid (lowercase; other characters become hyphens), e.g. {@code root}.
+     */
+    public static String defaultNamespaceName() {
+        String env = System.getenv("ANTRIEB_NAMESPACE");
+        if (env != null && !env.isBlank()) {
+            return env.trim();
+        }
+        String user = System.getProperty("user.name", "local").toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9-]", "-")
+                .replaceAll("^-+", "");
+        user = user.length() > Names.MAX_LENGTH ? user.substring(0, Names.MAX_LENGTH) : user;
+        return Names.isValid(user) && !user.equals(Catalog.BUILTIN_NAMESPACE) ? user : "local";
+    }
+
+    /** The client's own namespace. */
+    public String defaultNamespace() {
+        return defaultNamespace;
+    }
+
+    /** The catalog of {@code namespace}. */
+    public Catalog view(String namespace) {
+        return new LocalCatalog(this, Names.checkNamespace(namespace));
+    }
+
+    /** The store directory. */
+    public Path storeDir() {
+        return store.root();
+    }
+
+    CatalogStore store() {
+        return store;
+    }
+
+    List<Cluster> clusters() {
+        return liveClusters.get();
+    }
+
+    // ---- image names ---------------------------------------------------------------------------------
+
+    /** A parsed image name: namespace, name and version (0: latest). */
+    record ImageRef(String namespace, String name, int version) {
+    }
+
+    /** Parses {@code name}, {@code ns/name}, {@code antrieb:name:vN} or {@code antrieb:ns/name:vN}; empty when it is none of them. */
+    Optional<ImageRef> parseImage(String ref, String namespace) {
+        if (ref == null) {
+            return Optional.empty();
+        }
+        Matcher m = ANI.matcher(ref);
+        if (m.matches()) {
+            String ns = m.group(1) != null ? m.group(1) : (isBuiltinImage(m.group(2)) ? Catalog.BUILTIN_NAMESPACE : namespace);
+            return Optional.of(new ImageRef(ns, m.group(2), Integer.parseInt(m.group(3))));
+        }
+        String[] parts = ref.split("/", -1);
+        if (parts.length == 2 && Names.isValid(parts[0]) && Names.isValid(parts[1])) {
+            return Optional.of(new ImageRef(parts[0], parts[1], 0));
+        }
+        if (parts.length == 1 && Names.isValid(ref)) {
+            return Optional.of(new ImageRef(isBuiltinImage(ref) ? Catalog.BUILTIN_NAMESPACE : namespace, ref, 0));
+        }
+        return Optional.empty();
+    }
+
+    static boolean isBuiltinImage(String name) {
+        return ImageStore.RECIPES.containsKey(name) || StackImages.isStack(name);
+    }
+
+    Optional<CatalogStore.Entry> imageEntry(ImageRef ref) {
+        return ref.version() == 0 ? store.latest(Catalog.Type.IMAGE, ref.namespace(), ref.name())
+                : store.version(Catalog.Type.IMAGE, ref.namespace(), ref.name(), ref.version());
+    }
+
+    @Override
+    public boolean knows(String name) {
+        Optional<ImageRef> ref = parseImage(name, defaultNamespace);
+        if (ref.isEmpty()) {
+            return false;
+        }
+        ImageRef r = ref.get();
+        if (r.namespace().equals(Catalog.BUILTIN_NAMESPACE)) {
+            return StackImages.isStack(r.name()) && r.version() <= 1;
+        }
+        return imageEntry(r).isPresent();
+    }
+
+    @Override
+    public BootImage resolve(String name) {
+        ImageRef r = parseImage(name, defaultNamespace).orElseThrow(() -> new InvalidSpecException("unknown image '" + name + "'"));
+        if (r.namespace().equals(Catalog.BUILTIN_NAMESPACE)) {
+            return stacks.resolve(r.name());
+        }
+        CatalogStore.Entry e = imageEntry(r).orElseThrow(() -> new InvalidSpecException("unknown image '" + name
+                + "': no such image in namespace " + r.namespace() + " (deleted meanwhile?); this host has " + images.names()));
+        String kernel = e.get("kernel");
+        if (kernel == null) {
+            throw new InvalidSpecException("image " + e.namespace() + "/" + e.name() + " v" + e.version()
+                    + " boots through firmware, which this build of Antrieb cannot provision yet: import it with a kernel, "
+                    + "initramfs and command line (ImageImport.kernel(...))");
+        }
+        return new BootImage(e.name(), e.get("ani"), e.dir().resolve("disk.qcow2").toString(), e.dir().resolve(kernel).toString(),
+                e.dir().resolve(e.get("initrd")).toString(), e.get("cmdline"), Long.parseLong(e.get("disk_bytes")));
+    }
+
+    @Override
+    public List<String> names() {
+        List<String> names = new ArrayList<>(StackImages.RECIPES.keySet());
+        store.list(Catalog.Type.IMAGE, defaultNamespace).forEach(e -> names.add(e.name()));
+        return names;
+    }
+
+    /** Builds the stack images {@code spec} uses that are not built yet (before a cluster slot is taken). */
+    public void prepareImages(ClusterSpec spec) {
+        for (String image : spec.nodeImages()) {
+            parseImage(image, defaultNamespace)
+                    .filter(r -> r.namespace().equals(Catalog.BUILTIN_NAMESPACE) && StackImages.isStack(r.name()))
+                    .ifPresent(r -> stacks.resolve(r.name()));
+        }
+    }
+
+    boolean isStackBuilt(String name) {
+        return stacks.isBuilt(name);
+    }
+
+    // ---- networks --------------------------------------------------------------------------------------
+
+    /** {@code spec} with its {@code @namespace/name} network references replaced by the saved specs (keeping the reference's name). */
+    public ClusterSpec resolveNetworks(ClusterSpec spec) {
+        if (spec.networks().stream().noneMatch(n -> n.reference().isPresent())) {
+            return spec;
+        }
+        List<NetworkSpec> resolved = new ArrayList<>();
+        for (NetworkSpec n : spec.networks()) {
+            resolved.add(n.reference().isPresent() ? network(n.reference().get(), defaultNamespace).withName(n.name()) : n);
+        }
+        return spec.withNetworks(resolved);
+    }
+
+    NetworkSpec network(String reference, String namespace) {
+        String[] nsName = Names.split(reference, namespace);
+        CatalogStore.Entry e = store.latest(Catalog.Type.NETWORK, nsName[0], nsName[1]).orElseThrow(() -> new CatalogException(
+                CatalogException.Code.NOT_FOUND, "no saved network @" + nsName[0] + "/" + nsName[1] + ": save it first with "
+                + "catalog.saveNetwork(...); namespace " + nsName[0] + " has "
+                + store.list(Catalog.Type.NETWORK, nsName[0]).stream().map(x -> "@" + x.namespace() + "/" + x.name()).toList()));
+        return NetworkSpec.parse(e.get("spec"));
+    }
+
+    // ---- saving --------------------------------------------------------------------------------------
+
+    Image saveImage(String namespace, Cluster cluster, String node, String name, List<String> commands, String description) {
+        Names.checkWritable(namespace, "save image " + name);
+        Names.checkName(name);
+        checkNotReserved(name);
+        if (!(cluster instanceof LibvirtCluster lc)) {
+            throw new CatalogException(CatalogException.Code.NOT_AVAILABLE, "cannot save a disk of " + cluster
+                    + ": only clusters made by an Antrieb client have disks");
+        }
+        List<String> cmds = List.copyOf(commands == null ? List.of() : commands);
+        String desc = description(description);
+        String nodeImage = lc.node(node).image();
+        BootImage base = images.resolve(nodeImage);
+        try (CatalogStore.Staging s = store.stage(Catalog.Type.IMAGE, namespace, name)) {
+            List<String> services = DiskCapture.capture(host, lc, node, s.dir().resolve("disk.qcow2"));
+            linkOrCopy(Path.of(base.kernelPath()), s.dir().resolve("vmlinuz"));
+            linkOrCopy(Path.of(base.initrdPath()), s.dir().resolve("initrd.img"));
+            long diskBytes = qcow2VirtualSize(s.dir().resolve("disk.qcow2"));
+            String fq = namespace + "/" + name;
+            CatalogStore.Entry e = store.commit(s, version -> {
+                String ani = ani(namespace, name, version);
+                CatalogStore.writeFile(s.dir().resolve("build-image.sh"), ImageScripts.buildImage(ani, fq, base.ani(), cmds), true);
+                CatalogStore.writeFile(s.dir().resolve("startup.sh"), ImageScripts.startup(ani, services), true);
+                CatalogStore.writeFile(s.dir().resolve("description.txt"), desc + "\n", false);
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("description", desc);
+                m.put("kind", "saved");
+                m.put("ani", ani);
+                m.put("base", base.ani());
+                m.put("from", cluster.id() + "/" + node);
+                m.put("commands", cmds.size());
+                m.put("kernel", "vmlinuz");
+                m.put("initrd", "initrd.img");
+                m.put("cmdline", base.cmdline());
+                m.put("disk_bytes", diskBytes);
+                return m;
+            });
+            return image(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("saving image " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    Image importImage(String namespace, String name, ImageImport source) {
+        Names.checkWritable(namespace, "import image " + name);
+        Names.checkName(name);
+        checkNotReserved(name);
+        try (CatalogStore.Staging s = store.stage(Catalog.Type.IMAGE, namespace, name)) {
+            Path disk = s.dir().resolve("disk.qcow2");
+            Process p = new ProcessBuilder("qemu-img", "convert", "-O", "qcow2", source.disk().toString(), disk.toString())
+                    .redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (p.waitFor() != 0) {
+                throw new CatalogException(CatalogException.Code.INVALID, "cannot import " + source.disk() + ": qemu-img convert failed: " + out.strip());
+            }
+            if (source.kernel() != null) {
+                Files.copy(source.kernel(), s.dir().resolve("vmlinuz"));
+                Files.copy(source.initrd(), s.dir().resolve("initrd.img"));
+            }
+            long diskBytes = qcow2VirtualSize(disk);
+            String desc = description(source.description());
+            CatalogStore.Entry e = store.commit(s, version -> {
+                CatalogStore.writeFile(s.dir().resolve("description.txt"), desc + "\n", false);
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("description", desc);
+                m.put("kind", "imported");
+                m.put("ani", ani(namespace, name, version));
+                m.put("imported_from", source.disk().toAbsolutePath().toString());
+                if (source.kernel() != null) {
+                    m.put("kernel", "vmlinuz");
+                    m.put("initrd", "initrd.img");
+                    m.put("cmdline", source.cmdline());
+                }
+                m.put("disk_bytes", diskBytes);
+                return m;
+            });
+            return image(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("importing image " + name + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CatalogException(CatalogException.Code.NOT_AVAILABLE, "interrupted while importing " + name, e);
+        }
+    }
+
+    CatalogStore.Entry saveRunbook(String namespace, String name, String markdown, String description) {
+        Names.checkWritable(namespace, "save runbook " + name);
+        Names.checkName(name);
+        validateRunbook(markdown);
+        String desc = description == null || description.isBlank() ? runbookTitle(markdown) : description(description);
+        try (CatalogStore.Staging s = store.stage(Catalog.Type.RUNBOOK, namespace, name)) {
+            CatalogStore.writeFile(s.dir().resolve("runbook.md"), markdown, false);
+            return store.commit(s, version -> {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("description", desc);
+                m.put("title", runbookTitle(markdown));
+                return m;
+            });
+        }
+    }
+
+    CatalogStore.Entry saveNetwork(String namespace, String name, NetworkSpec spec, String description) {
+        Names.checkWritable(namespace, "save network " + name);
+        Names.checkName(name);
+        if (spec == null || spec.reference().isPresent()) {
+            throw new CatalogException(CatalogException.Code.INVALID, "cannot save network " + name + ": give a spec such as "
+                    + "NetworkSpec.named(\"" + name + "\").egress(false), not " + (spec == null ? "null" : "a reference " + spec));
+        }
+        NetworkSpec named;
+        try {
+            named = spec.withName(name);
+        } catch (InvalidSpecException e) {
+            throw new CatalogException(CatalogException.Code.INVALID_NAME, e.getMessage(), e);
+        }
+        String desc = description(description);
+        try (CatalogStore.Staging s = store.stage(Catalog.Type.NETWORK, namespace, name)) {
+            return store.commit(s, version -> {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("description", desc);
+                m.put("spec", named.toString());
+                m.put("cidr", named.cidr().orElse("auto"));
+                m.put("egress", named.egress());
+                m.put("dhcp", named.dhcp());
+                return m;
+            });
+        }
+    }
+
+    private static void checkNotReserved(String name) {
+        if (isBuiltinImage(name)) {
+            throw new CatalogException(CatalogException.Code.INVALID_NAME, "image name '" + name
+                    + "' is taken by a built-in image (antrieb/" + name + "): pick another name, e.g. \"my-" + name + "\"");
+        }
+    }
+
+    private static String description(String d) {
+        String t = d == null ? "" : d.strip();
+        if (t.length() > 4000) {
+            throw new CatalogException(CatalogException.Code.INVALID, "description is " + t.length() + " characters long, at most 4000 are allowed");
+        }
+        return t;
+    }
+
+    private void validateRunbook(String markdown) {
+        if (markdown == null || markdown.isBlank()) {
+            throw new CatalogException(CatalogException.Code.INVALID, "runbook body is empty: give markdown with a '# Title' and "
+                    + "'## Topology required', '## Steps' and '## Verify' sections");
+        }
+        if (markdown.length() > MAX_BODY) {
+            throw new CatalogException(CatalogException.Code.INVALID, "runbook body is " + markdown.length() + " characters, at most " + MAX_BODY);
+        }
+        if (validators.isEmpty()) {
+            List<String> missing = new ArrayList<>();
+            if (markdown.lines().noneMatch(l -> l.startsWith("# "))) {
+                missing.add("a '# Title' line");
+            }
+            if (markdown.lines().noneMatch(l -> l.strip().toLowerCase(Locale.ROOT).equals("## steps"))) {
+                missing.add("a '## Steps' section");
+            }
+            if (!missing.isEmpty()) {
+                throw new CatalogException(CatalogException.Code.INVALID, "runbook does not validate: it lacks " + String.join(" and ", missing));
+            }
+            return;
+        }
+        for (RunbookValidator v : validators) {
+            try {
+                v.validate(markdown);
+            } catch (RuntimeException e) {
+                throw new CatalogException(CatalogException.Code.INVALID, "runbook does not validate: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    static String runbookTitle(String markdown) {
+        return markdown.lines().filter(l -> l.startsWith("# ")).map(l -> l.substring(2).strip()).findFirst().orElse("");
+    }
+
+    // ---- built-in runbooks ---------------------------------------------------------------------------
+
+    /** Fully qualified names of the built-in runbooks (empty when the runbook module is not on the class path). */
+    static List<String> builtinRunbooks() {
+        String index = resource(BUILTIN_RUNBOOKS + "index.txt");
+        return index == null ? List.of() : index.lines().map(String::trim).filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
+    }
+
+    static String builtinRunbook(String fqName) {
+        return builtinRunbooks().contains(fqName) ? resource(BUILTIN_RUNBOOKS + fqName + ".md") : null;
+    }
+
+    private static String resource(String path) {
+        try (InputStream in = CatalogService.class.getResourceAsStream(path)) {
+            return in == null ? null : new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            log.warn("cannot read resource {}: {}", path, e.toString());
+            return null;
+        }
+    }
+
+    // ---- images as values ------------------------------------------------------------------------------
+
+    static String ani(String namespace, String name, int version) {
+        return "antrieb:" + name + ":v" + version;
+    }
+
+    static Image image(CatalogStore.Entry e) {
+        String kind = e.get("kind");
+        return new Image(e.namespace(), e.name(), e.version(), e.get("ani"),
+                "imported".equals(kind) ? Image.Kind.IMPORTED : Image.Kind.SAVED, e.get("description"), e.get("base"),
+                readIfExists(e.dir().resolve("build-image.sh")), readIfExists(e.dir().resolve("startup.sh")), e.createdAt());
+    }
+
+    static String readIfExists(Path p) {
+        try {
+            return Files.exists(p) ? Files.readString(p) : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** Hard-links {@code from} to {@code to}, or copies it where links are not possible. */
+    static void linkOrCopy(Path from, Path to) throws IOException {
+        try {
+            Files.createLink(to, from);
+        } catch (IOException | UnsupportedOperationException e) {
+            Files.copy(from, to, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    /** The virtual size in a qcow2 header (big-endian u64 at offset 24). */
+    static long qcow2VirtualSize(Path qcow2) throws IOException {
+        try (FileChannel ch = FileChannel.open(qcow2, StandardOpenOption.READ)) {
+            ByteBuffer header = ByteBuffer.allocate(32);
+            while (header.hasRemaining() && ch.read(header) > 0) {
+                // read the header
+            }
+            header.flip();
+            if (header.remaining() < 32 || header.getInt(0) != 0x514649fb) {
+                throw new IOException(qcow2 + " is not a qcow2 image");
+            }
+            return header.getLong(24);
+        }
+    }
+}
