@@ -273,6 +273,7 @@ public final class Antrieb implements AutoCloseable {
         private Accelerator accelerator;
         private Path catalogDir = CatalogService.defaultDir();
         private String namespace = CatalogService.defaultNamespaceName();
+        private java.util.List<Integer> egressPorts;
 
         private Builder(Settings s) {
             uri = s.uri();
@@ -287,6 +288,7 @@ public final class Antrieb implements AutoCloseable {
             outputLimit = s.outputLimit();
             bootTimeout = s.bootTimeout();
             accelerator = s.accelerator();
+            egressPorts = s.egressPorts();
         }
 
         /** The libvirt URI (default {@code qemu:///system}). */
@@ -358,6 +360,22 @@ public final class Antrieb implements AutoCloseable {
             return this;
         }
 
+        /**
+         * The TCP ports guests on egress networks may reach outside the host (default 22, 53, 80, 443: SSH,
+         * DNS, HTTP, HTTPS); port 53 also allows DNS over UDP. Everything else outbound is dropped at the host.
+         */
+        public Builder egressPorts(int... ports) {
+            java.util.List<Integer> list = new java.util.ArrayList<>();
+            for (int p : ports) {
+                if (p < 1 || p > 65535) {
+                    throw new IllegalArgumentException("egress port out of range: " + p);
+                }
+                list.add(p);
+            }
+            this.egressPorts = java.util.List.copyOf(list);
+            return this;
+        }
+
         /** Where the catalog keeps saved artifacts (default {@code ANTRIEB_CATALOG}, else {@code /var/lib/antrieb/catalog}). */
         public Builder catalogDir(Path dir) {
             this.catalogDir = java.util.Objects.requireNonNull(dir, "dir");
@@ -383,7 +401,7 @@ public final class Antrieb implements AutoCloseable {
         public Antrieb build() {
             sh.antrieb.catalog.Names.checkNamespace(namespace);
             return new Antrieb(new Settings(uri, imageCache, maxConcurrentClusters, queueTimeout, defaultTtl, maxTtl,
-                    maxNodes, defaultVmSize, execTimeout, outputLimit, bootTimeout, accelerator), catalogDir, namespace);
+                    maxNodes, defaultVmSize, execTimeout, outputLimit, bootTimeout, accelerator, egressPorts), catalogDir, namespace);
         }
     }
 }

@@ -32,6 +32,11 @@ public final class AddressPlan {
     private AddressPlan() {
     }
 
+    /** A plan with nothing in use yet (tests, and callers that add what is in use themselves). */
+    static AddressPlan empty() {
+        return new AddressPlan();
+    }
+
     /** A plan that avoids everything in use on {@code host} now. */
     public static AddressPlan of(LibvirtHost host) {
         AddressPlan plan = new AddressPlan();

@@ -15,8 +15,8 @@ public final class LibvirtXml {
     private LibvirtXml() {
     }
 
-    /** A NIC of a domain: the libvirt network it plugs into and its MAC address. */
-    public record Nic(String network, String mac) {
+    /** A NIC of a domain: the libvirt network it plugs into, its MAC address and its host TAP device name. */
+    public record Nic(String network, String mac, String tap) {
     }
 
     /** What a domain needs; paths are on the libvirt host. */
@@ -34,9 +34,10 @@ public final class LibvirtXml {
                         <interface type='network'>
                           <source network='%s'/>
                           <mac address='%s'/>
+                          <target dev='%s'/>
                           <model type='virtio'/>
                         </interface>
-                    """.formatted(esc(nic.network()), esc(nic.mac())));
+                    """.formatted(esc(nic.network()), esc(nic.mac()), esc(nic.tap())));
         }
         String cpu = d.domainType().equals("kvm") ? "  <cpu mode='host-passthrough'/>\n" : "";
         return """

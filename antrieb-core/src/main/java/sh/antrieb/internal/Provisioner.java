@@ -1,6 +1,5 @@
 package sh.antrieb.internal;
 
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -31,7 +30,6 @@ import sh.antrieb.VmSize;
  */
 public final class Provisioner {
     private static final Logger log = LoggerFactory.getLogger(Provisioner.class);
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final LibvirtHost host;
     private final ImageStore images;
@@ -69,6 +67,10 @@ public final class Provisioner {
                     + " s; TTLs are hard and cannot be extended: ask for at most " + settings.maxTtl().toSeconds() + " s");
         }
         spec.nodes().forEach(n -> images.checkKnown(n.image()));
+        spec.networks().stream().filter(n -> n.reference().isPresent()).findFirst().ifPresent(n -> {
+            throw new InvalidSpecException("network reference " + n.reference().get() + " is not resolved: "
+                    + "saved network specs are resolved through the catalog (Antrieb.provision does this)");
+        });
     }
 
     /** Provisions {@code spec}; {@code onClose} runs once when the cluster is destroyed. */
@@ -134,31 +136,21 @@ public final class Provisioner {
             hostKeys.add(SshKeys.generate("node" + i));
         }
 
-        // Control network: how Antrieb reaches every node, whatever the networks under test do.
-        List<String> controlMacs = new ArrayList<>();
-        List<String> lanMacs = new ArrayList<>();
-        for (int i = 1; i <= n; i++) {
-            controlMacs.add(randomMac());
-            lanMacs.add(randomMac());
-        }
-        String controlNet = label.name("net-control");
-        String lanNet = label.name("net-default");
-        Subnet[] subnets = createNetworks(label, n, controlNet, lanNet, lanMacs);
-        Subnet control = subnets[0];
-        Subnet lan = subnets[1];
+        // Control network (how Antrieb reaches every node, whatever the networks under test do) and those networks.
+        NetworkPlan plan = createNetworks(spec, label);
 
-        StringBuilder clusterHosts = new StringBuilder();
         StringBuilder knownHosts = new StringBuilder();
         List<Node> nodes = new ArrayList<>();
         for (int i = 1; i <= n; i++) {
-            Node node = new Node("node" + i, i, nodeImages.get(i - 1), lan.node(i));
+            NetworkPlan.NodeNics nics = plan.node(i);
+            Node node = new Node("node" + i, i, nodeImages.get(i - 1), nics.nodeIp(), nics.addresses());
             nodes.add(node);
-            clusterHosts.append(node.ip()).append(' ').append(node.name()).append('\n');
-            knownHosts.append(node.name()).append(',').append(node.ip()).append(',').append(control.node(i)).append(' ')
-                    .append(hostKeys.get(i - 1).publicKeyOnly()).append('\n');
+            java.util.LinkedHashSet<String> names = new java.util.LinkedHashSet<>();
+            names.add(node.name());
+            names.addAll(nics.addresses().values());
+            names.add(nics.control().address());
+            knownHosts.append(String.join(",", names)).append(' ').append(hostKeys.get(i - 1).publicKeyOnly()).append('\n');
         }
-        String hostsFile = "127.0.0.1 localhost\n::1 localhost ip6-localhost ip6-loopback\n" + clusterHosts;
-        String clusterHostsVar = clusterHosts.toString().strip();
 
         Duration bootTimeout = settings.bootTimeoutFor(accelerator);
         List<CompletableFuture<LibvirtCluster.Member>> launches = new ArrayList<>();
@@ -166,21 +158,23 @@ public final class Provisioner {
             Node node = nodes.get(i - 1);
             BootImage image = boot.get(node.image());
             SshKeys hostKey = hostKeys.get(i - 1);
+            NetworkPlan.NodeNics nics = plan.node(i);
+            String clusterHosts = plan.clusterHostsSeenBy(nics);
+            String hostsFile = "127.0.0.1 localhost\n::1 localhost ip6-localhost ip6-loopback\n" + clusterHosts;
             GuestPayload.NodeConfig config = new GuestPayload.NodeConfig(node.name(), hostsFile, clusterKey, hostKey,
-                    knownHosts.toString(), List.of(
-                            new GuestPayload.GuestNic(controlMacs.get(i - 1), "mgmt0", control.node(i) + "/24", null, null),
-                            new GuestPayload.GuestNic(lanMacs.get(i - 1), "eth0", lan.node(i) + "/24", lan.gateway(), lan.gateway())),
-                    (long) size.diskGiB() << 30 > image.diskBytes());
+                    knownHosts.toString(), guestNics(nics), (long) size.diskGiB() << 30 > image.diskBytes());
             String consolePath = host.poolPath(label.name(node.name() + ".console"));
             Map<String, String> env = new LinkedHashMap<>();
             env.put("NODE_NAME", node.name());
             env.put("NODE_INDEX", Integer.toString(i));
             env.put("NODE_IP", node.ip());
-            env.put("CLUSTER_HOSTS", clusterHostsVar);
+            env.put("CLUSTER_HOSTS", clusterHosts.strip());
             env.put("CLUSTER_SSH_PUBKEY", clusterKey.publicLine());
             env.put("CLUSTER_SSH_PRIVKEY", clusterKey.privateOpenSsh().strip());
-            String controlIp = control.node(i);
-            int index = i;
+            String controlIp = nics.control().address();
+            List<LibvirtXml.Nic> domainNics = new ArrayList<>();
+            domainNics.add(new LibvirtXml.Nic(plan.control().libvirtName(), nics.control().mac(), nics.control().tap()));
+            nics.nics().forEach(nic -> domainNics.add(new LibvirtXml.Nic(nic.net().libvirtName(), nic.mac(), nic.tap())));
             launches.add(CompletableFuture.supplyAsync(() -> {
                 String overlay = host.createVolume(LibvirtXml.overlayVolume(label.name(node.name() + ".qcow2"),
                         (long) size.diskGiB() << 30, image.diskPath()));
@@ -188,7 +182,7 @@ public final class Provisioner {
                 String xml = LibvirtXml.domain(new LibvirtXml.DomainSpec(label.name(node.name()), label.id(), node.name(),
                         label.deadline().getEpochSecond(), accelerator.domainType(), size.vcpus(), size.memoryMiB(),
                         image.kernelPath(), image.initrdPath(), cmdline, overlay,
-                        List.of(new LibvirtXml.Nic(controlNet, controlMacs.get(index - 1)), new LibvirtXml.Nic(lanNet, lanMacs.get(index - 1))),
+                        domainNics,
                         consolePath, GuestPayload.base64(config)));
                 host.createDomain(xml, true);
                 NodeChannel channel = new NodeChannel(node.name(), controlIp, hostKey.keyPair().getPublic(),
@@ -223,35 +217,52 @@ public final class Provisioner {
     private static final Object NETWORK_LOCK = new Object();
 
     /**
-     * Picks free subnets and creates the control and default networks. Serialized within this process; another
-     * process may still take the same /24 at the same moment, which libvirt refuses, so that is retried.
+     * Plans the cluster's networks, creates them and puts the host firewall rules in place (before any guest
+     * starts). Serialized within this process; another process may still take the same /24 at the same
+     * moment, which libvirt refuses, so that is planned again.
      */
-    private Subnet[] createNetworks(ClusterLabel label, int n, String controlNet, String lanNet, List<String> lanMacs) {
+    private NetworkPlan createNetworks(ClusterSpec spec, ClusterLabel label) {
         synchronized (NETWORK_LOCK) {
             for (int attempt = 1; ; attempt++) {
-                AddressPlan plan = AddressPlan.of(host);
-                Subnet control = plan.pick(AddressPlan.CONTROL_POOL, AddressPlan.CONTROL_POOL_SIZE);
-                Subnet lan = plan.pick(AddressPlan.CLUSTER_POOL, AddressPlan.CLUSTER_POOL_SIZE);
-                List<LibvirtXml.DhcpHost> dhcp = new ArrayList<>();
-                for (int i = 1; i <= n; i++) {
-                    dhcp.add(new LibvirtXml.DhcpHost(lanMacs.get(i - 1), "node" + i, lan.node(i)));
-                }
+                NetworkPlan plan = NetworkPlan.plan(spec, label, AddressPlan.of(host));
                 try {
-                    host.createNetwork(LibvirtXml.network(new LibvirtXml.NetworkSpec(controlNet, label.bridge(0),
-                            control.gateway(), 24, false, false, List.of(), null, null)));
-                    host.createNetwork(LibvirtXml.network(new LibvirtXml.NetworkSpec(lanNet, label.bridge(1),
-                            lan.gateway(), 24, true, true, dhcp, lan.host(100), lan.host(199))));
-                    return new Subnet[] {control, lan};
+                    for (String xml : plan.networkXml()) {
+                        host.createNetwork(xml);
+                    }
                 } catch (AntriebException e) {
-                    host.destroyNetwork(controlNet);
-                    host.destroyNetwork(lanNet);
+                    plan.libvirtNames().forEach(host::destroyNetwork);
                     if (attempt == 3 || !String.valueOf(e.getMessage()).contains("in use")) {
                         throw e;
                     }
-                    log.debug("subnet taken meanwhile, picking again: {}", e.getMessage());
+                    log.debug("subnet taken meanwhile, planning again: {}", e.getMessage());
+                    continue;
                 }
+                if (host.isLocal() && HostFirewall.available()) {
+                    HostFirewall.apply(label, plan, settings.egressPorts());
+                } else if (!host.isLocal()) {
+                    log.warn("cluster {}: libvirt host {} is remote: no egress allowlist or anti-spoofing rules are set on it",
+                            label.id(), host.uri());
+                }
+                return plan;
             }
         }
+    }
+
+    /** The guest's view of its NICs: control NIC first, then eth0, eth1, ... with platform addresses where DHCP. */
+    private static List<GuestPayload.GuestNic> guestNics(NetworkPlan.NodeNics nics) {
+        List<GuestPayload.GuestNic> out = new ArrayList<>();
+        out.add(new GuestPayload.GuestNic(nics.control().mac(), "mgmt0", nics.control().address() + "/24", null, null));
+        boolean routed = false;
+        for (NetworkPlan.Nic nic : nics.nics()) {
+            NetworkPlan.Net net = nic.net();
+            String address = nic.address() == null ? null : nic.address() + "/24";
+            // The default route and DNS go through the platform gateway of the first DHCP network with egress.
+            boolean route = !routed && address != null && net.spec().egress();
+            routed |= route;
+            out.add(new GuestPayload.GuestNic(nic.mac(), nic.guestName(), address,
+                    route ? net.subnet().gateway() : null, route ? net.subnet().gateway() : null));
+        }
+        return out;
     }
 
     /** Waits until the node answers SSH with its pinned host key, or fails naming the node. */
@@ -285,9 +296,4 @@ public final class Provisioner {
         }
     }
 
-    private static String randomMac() {
-        byte[] b = new byte[3];
-        RANDOM.nextBytes(b);
-        return String.format("52:54:00:%02x:%02x:%02x", b[0], b[1], b[2]);
-    }
 }

@@ -22,10 +22,15 @@ import sh.antrieb.VmSize;
  * @param outputLimit           bytes of stdout and of stderr kept per command
  * @param bootTimeout           how long a node may take to answer SSH (null: by accelerator)
  * @param accelerator           forced accelerator (null: detect)
+ * @param egressPorts           TCP ports guests on egress networks may reach outside (DNS also over UDP)
  */
 public record Settings(URI uri, Path imageCache, int maxConcurrentClusters, Duration queueTimeout,
                        Duration defaultTtl, Duration maxTtl, int maxNodes, VmSize defaultVmSize,
-                       Duration execTimeout, long outputLimit, Duration bootTimeout, Accelerator accelerator) {
+                       Duration execTimeout, long outputLimit, Duration bootTimeout, Accelerator accelerator,
+                       java.util.List<Integer> egressPorts) {
+    /** The default egress allowlist: SSH, DNS, HTTP, HTTPS (package mirrors use HTTP and HTTPS). */
+    public static final java.util.List<Integer> DEFAULT_EGRESS_PORTS = java.util.List.of(22, 53, 80, 443);
+
     /** libvirt URI of this machine. */
     public static final URI LOCAL = URI.create("qemu:///system");
 
@@ -36,7 +41,7 @@ public record Settings(URI uri, Path imageCache, int maxConcurrentClusters, Dura
         return new Settings(uri == null || uri.isBlank() ? LOCAL : URI.create(uri),
                 Path.of(cache == null || cache.isBlank() ? "/var/cache/antrieb/images" : cache),
                 2, Duration.ZERO, Duration.ofMinutes(10), Duration.ofMinutes(10), 4, VmSize.DEFAULT,
-                Duration.ofMinutes(10), 16L << 20, null, null);
+                Duration.ofMinutes(10), 16L << 20, null, null, DEFAULT_EGRESS_PORTS);
     }
 
     /** The boot timeout in force for {@code acc}. */

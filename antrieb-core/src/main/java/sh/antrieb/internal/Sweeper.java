@@ -13,7 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Removes what clusters left behind: every labelled domain, network, volume and file whose cluster
+ * Removes what clusters left behind: every labelled domain, network, volume, file and nft table whose cluster
  * expired, or whose owning process is gone (checked when the host is this machine). Stateless: the
  * label in each object's name says everything, so a sweep by any process cleans up after any other.
  */
@@ -65,6 +65,7 @@ public final class Sweeper {
         }
         if (host.isLocal()) {
             removed += sweepFiles(QEMU_LOG_DIR, dead);
+            removed += HostFirewall.remove(name -> isDead(name, dead));
         }
         return removed;
     }

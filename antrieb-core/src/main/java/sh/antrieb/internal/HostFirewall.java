@@ -1,0 +1,216 @@
+package sh.antrieb.internal;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import sh.antrieb.HostNotReadyException;
+
+/**
+ * The host-side rules of one cluster, as two nftables tables named with the cluster's label (so a sweep
+ * finds them like any other labelled object):
+ *
+ * <ul>
+ *   <li>{@code table bridge}: every guest port may only send with its own MAC, no IPv6; on networks the
+ *       platform addresses also only with its own IPv4 (spoofing a neighbour gets nothing through). On the
+ *       control network guests may open TCP connections to each other's port 22 and nothing else.</li>
+ *   <li>{@code table inet}: guests reach host services only for DHCP and DNS on their own networks, never
+ *       over the control network; networks with egress reach the outside only on the allowlisted TCP ports
+ *       (and DNS over UDP); nothing is routed into or between Antrieb bridges (other clusters' or the
+ *       cluster's own other networks), nor out of networks without egress.</li>
+ * </ul>
+ * The rules are in place before the first guest starts and are removed with the cluster. They need
+ * {@code nft} on the libvirt host, so they are applied only when that host is this machine.
+ */
+public final class HostFirewall {
+    private static final Logger log = LoggerFactory.getLogger(HostFirewall.class);
+    /** The bridges of every Antrieb network start with this. */
+    static final String BRIDGE_GLOB = "ab*";
+    private static final Pattern TABLE = Pattern.compile("^table (inet|bridge) (\\S+)", Pattern.MULTILINE);
+
+    private HostFirewall() {
+    }
+
+    /** The nft script creating the cluster's tables. */
+    public static String ruleset(ClusterLabel label, NetworkPlan plan, List<Integer> egressPorts) {
+        String table = label.name("fw");
+        StringBuilder b = new StringBuilder();
+        b.append("table bridge ").append(table).append(" {\n");
+        b.append("  chain ports {\n    type filter hook prerouting priority -150; policy accept;\n");
+        for (NetworkPlan.NodeNics node : plan.nodes()) {
+            List<NetworkPlan.Nic> all = new ArrayList<>();
+            all.add(node.control());
+            all.addAll(node.nics());
+            for (NetworkPlan.Nic nic : all) {
+                String in = "    iifname \"" + nic.tap() + "\" ";
+                b.append(in).append("ether saddr != ").append(nic.mac()).append(" drop\n");
+                b.append(in).append("ether type ip6 drop\n");
+                b.append(in).append("arp saddr ether != ").append(nic.mac()).append(" drop\n");
+                if (nic.address() != null) {
+                    b.append(in).append("arp saddr ip != { ").append(nic.address()).append(", 0.0.0.0 } drop\n");
+                    b.append(in).append("ip saddr != { ").append(nic.address()).append(", 0.0.0.0 } drop\n");
+                }
+            }
+        }
+        b.append("  }\n");
+        String controlPorts = plan.nodes().stream().map(n -> "\"" + n.control().tap() + "\"").collect(Collectors.joining(", "));
+        b.append("  chain control {\n    type filter hook forward priority -150; policy accept;\n");
+        b.append("    iifname { ").append(controlPorts).append(" } ether type arp accept\n");
+        b.append("    iifname { ").append(controlPorts).append(" } tcp dport 22 accept\n");
+        // Stateless (no conntrack in the bridge family): replies from port 22, but no new connection from it.
+        b.append("    iifname { ").append(controlPorts).append(" } tcp sport 22 tcp flags & (syn | ack) != syn accept\n");
+        b.append("    iifname { ").append(controlPorts).append(" } drop\n");
+        b.append("  }\n}\n");
+
+        String ports = egressPorts.stream().map(String::valueOf).collect(Collectors.joining(", "));
+        String ctl = "\"" + plan.control().bridge() + "\"";
+        b.append("table inet ").append(table).append(" {\n");
+        b.append("  chain input {\n    type filter hook input priority -10; policy accept;\n");
+        b.append("    iifname ").append(ctl).append(" ct state established,related accept\n");
+        b.append("    iifname ").append(ctl).append(" drop\n");
+        for (NetworkPlan.Net net : plan.networks()) {
+            if (!net.hostAddressed()) {
+                continue;
+            }
+            String in = "    iifname \"" + net.bridge() + "\" ";
+            b.append(in).append("ct state established,related accept\n");
+            if (net.dhcp()) {
+                b.append(in).append("udp dport 67 accept\n");
+            }
+            if (net.spec().egress()) {
+                b.append(in).append("meta l4proto { tcp, udp } th dport 53 accept\n");
+            }
+            b.append(in).append("icmp type echo-request accept\n");
+            b.append(in).append("drop\n");
+        }
+        b.append("  }\n");
+        b.append("  chain forward {\n    type filter hook forward priority -10; policy accept;\n");
+        List<String> bridges = new ArrayList<>();
+        bridges.add(plan.control().bridge());
+        plan.networks().forEach(n -> bridges.add(n.bridge()));
+        for (String br : bridges) {
+            // Frames bridged between guests of one segment pass here too (br_netfilter): the bridge table judges them.
+            b.append("    iifname \"").append(br).append("\" oifname \"").append(br).append("\" accept\n");
+        }
+        for (String br : bridges) {
+            b.append("    oifname \"").append(br).append("\" ct state established,related accept\n");
+            b.append("    oifname \"").append(br).append("\" drop\n");
+        }
+        b.append("    iifname ").append(ctl).append(" drop\n");
+        for (NetworkPlan.Net net : plan.networks()) {
+            String in = "    iifname \"" + net.bridge() + "\" ";
+            if (net.spec().egress() && net.hostAddressed()) {
+                b.append(in).append("oifname \"").append(BRIDGE_GLOB).append("\" drop\n");
+                if (!ports.isEmpty()) {
+                    b.append(in).append("tcp dport { ").append(ports).append(" } accept\n");
+                }
+                if (egressPorts.contains(53)) {
+                    b.append(in).append("udp dport 53 accept\n");
+                }
+            }
+            b.append(in).append("drop\n");
+        }
+        b.append("  }\n}\n");
+        return b.toString();
+    }
+
+    /** Creates the cluster's tables on this machine. */
+    public static void apply(ClusterLabel label, NetworkPlan plan, List<Integer> egressPorts) {
+        nft(ruleset(label, plan, egressPorts), "-f", "-");
+        log.debug("cluster {}: host firewall tables {} in place", label.id(), label.name("fw"));
+    }
+
+    /** Names (family and table) of every labelled table on this machine. */
+    static List<String[]> tables() {
+        String out = nft(null, "list", "tables");
+        List<String[]> tables = new ArrayList<>();
+        Matcher m = TABLE.matcher(out);
+        while (m.find()) {
+            if (m.group(2).startsWith(ClusterLabel.PREFIX)) {
+                tables.add(new String[] {m.group(1), m.group(2)});
+            }
+        }
+        return tables;
+    }
+
+    /** Deletes every labelled table whose cluster {@code dead} selects; returns how many. */
+    static int remove(Predicate<String> dead) {
+        if (!available()) {
+            return 0;
+        }
+        int removed = 0;
+        for (String[] t : tables()) {
+            if (dead.test(t[1])) {
+                log.info("sweep: deleting nft table {} {}", t[0], t[1]);
+                try {
+                    nft(null, "delete", "table", t[0], t[1]);
+                    removed++;
+                } catch (RuntimeException e) {
+                    log.debug("nft table {} already gone: {}", t[1], e.getMessage());
+                }
+            }
+        }
+        return removed;
+    }
+
+    private static Boolean available;
+
+    /** Whether {@code nft} can be run here. */
+    static synchronized boolean available() {
+        if (available == null) {
+            try {
+                nft(null, "list", "tables");
+                available = true;
+            } catch (RuntimeException e) {
+                log.warn("nft is not usable on this machine ({}): guests get no egress allowlist or anti-spoofing rules", e.getMessage());
+                available = false;
+            }
+        }
+        return available;
+    }
+
+    private static String nft(String stdin, String... args) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add("nft");
+        cmd.addAll(List.of(args));
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            try (OutputStream in = p.getOutputStream()) {
+                if (stdin != null) {
+                    in.write(stdin.getBytes(StandardCharsets.UTF_8));
+                }
+            }
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            try (InputStream is = p.getInputStream()) {
+                is.transferTo(out);
+            }
+            if (!p.waitFor(30, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new HostNotReadyException("nft " + String.join(" ", args) + " hung");
+            }
+            String text = out.toString(StandardCharsets.UTF_8);
+            if (p.exitValue() != 0) {
+                throw new HostNotReadyException("nft " + String.join(" ", args) + " failed (exit " + p.exitValue() + "): "
+                        + text.strip() + "; Antrieb needs nftables and root on the libvirt host (bin/setup-host installs it)");
+            }
+            return text;
+        } catch (IOException e) {
+            throw new HostNotReadyException("cannot run nft: " + e.getMessage() + "; install nftables (bin/setup-host does)");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new HostNotReadyException("interrupted while running nft");
+        }
+    }
+}
