@@ -31,6 +31,13 @@ final class TestHosts {
             host.networks().stream().filter(n -> n.startsWith(mark)).map(n -> "network " + n).forEach(found::add);
             host.volumes().stream().filter(n -> n.startsWith(mark)).map(n -> "volume " + n).forEach(found::add);
         }
+        try {
+            Process p = new ProcessBuilder("nft", "list", "tables").redirectErrorStream(true).start();
+            String tables = new String(p.getInputStream().readAllBytes());
+            tables.lines().filter(l -> l.contains(" " + mark)).map(l -> "nft " + l).forEach(found::add);
+        } catch (IOException e) {
+            found.add("cannot list nft tables: " + e);
+        }
         for (Path dir : List.of(Path.of("/var/log/libvirt/qemu"), Path.of("/var/lib/libvirt/images/antrieb"))) {
             if (Files.isDirectory(dir)) {
                 try (Stream<Path> files = Files.list(dir)) {

@@ -166,6 +166,22 @@ class ThreeNodeClusterIT {
     }
 
     @Test
+    @Order(13)
+    void theDefaultNetworkReachesOutsideOnlyThroughTheAllowlist() throws Exception {
+        try (FakeUpstream upstream = FakeUpstream.start(80, 8080)) {
+            ExecResult allowed = cluster.exec("node1", "curl -sS -m 10 " + upstream.url(80));
+            assertThat(allowed.exitCode()).as(allowed.stderr()).isZero();
+            assertThat(allowed.stdout()).isEqualTo("upstream:80\n");
+            ExecResult refused = cluster.exec("node1", "curl -sS -m 5 " + upstream.url(8080));
+            assertThat(refused.exitCode()).as("port 8080 is not on the allowlist, yet the host reaches it").isNotZero();
+            // Inside the cluster every port is open.
+            cluster.execAsync("node2", "timeout 30 nc -l -p 8080 >/dev/null");
+            ExecResult inside = cluster.exec("node1", "for i in 1 2 3 4 5; do nc -z -w 2 node2 8080 && exit 0; sleep 1; done; exit 1");
+            assertThat(inside.exitCode()).isZero();
+        }
+    }
+
+    @Test
     @Order(99)
     void closeLeavesNothingBehind() {
         String id = cluster.id();

@@ -24,7 +24,7 @@ class LibvirtXmlTest {
     private LibvirtXml.DomainSpec domain(String type) {
         return new LibvirtXml.DomainSpec("antrieb-abcdefgh-1795000000-42-node1", "abcdefgh", "node1", 1795000000L, type,
                 2, 768, "/pool/k", "/pool/i", "root=/dev/vda rw console=ttyS0", "/pool/node1.qcow2",
-                List.of(new LibvirtXml.Nic("ctl-net", "52:54:00:00:00:01"), new LibvirtXml.Nic("lan-net", "52:54:00:00:00:02")),
+                List.of(new LibvirtXml.Nic("ctl-net", "52:54:00:00:00:01", "atabcdefgh1n0"), new LibvirtXml.Nic("lan-net", "52:54:00:00:00:02", "atabcdefgh1n1")),
                 "/pool/node1.console", "c2V0IC1ldQo=");
     }
 

@@ -36,7 +36,7 @@ class SubnetTest {
 
     @Test
     void planAvoidsNetworksInUse() {
-        AddressPlan plan = AddressPlanTestAccess.empty();
+        AddressPlan plan = AddressPlan.empty();
         plan.addNetworkXml("<network><ip address='10.200.0.1' prefix='13'/></network>");
         assertThat(plan.isFree(Subnet.parse("10.201.3.0/24"))).isFalse();
         Subnet picked = plan.pick(AddressPlan.CONTROL_POOL, AddressPlan.CONTROL_POOL_SIZE);
