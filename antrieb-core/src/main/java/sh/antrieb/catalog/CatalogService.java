@@ -176,13 +176,13 @@ public final class CatalogService implements ImageStore.Extension {
         CatalogStore.Entry e = imageEntry(r).orElseThrow(() -> new InvalidSpecException("unknown image '" + name
                 + "': no such image in namespace " + r.namespace() + " (deleted meanwhile?); this host has " + images.names()));
         String kernel = e.get("kernel");
-        if (kernel == null) {
-            throw new InvalidSpecException("image " + e.namespace() + "/" + e.name() + " v" + e.version()
-                    + " boots through firmware, which this build of Antrieb cannot provision yet: import it with a kernel, "
-                    + "initramfs and command line (ImageImport.kernel(...))");
+        String disk = e.dir().resolve("disk.qcow2").toString();
+        long diskBytes = Long.parseLong(e.get("disk_bytes"));
+        if (kernel == null) { // boots through firmware
+            return new BootImage(e.name(), e.get("ani"), disk, null, null, null, diskBytes);
         }
-        return new BootImage(e.name(), e.get("ani"), e.dir().resolve("disk.qcow2").toString(), e.dir().resolve(kernel).toString(),
-                e.dir().resolve(e.get("initrd")).toString(), e.get("cmdline"), Long.parseLong(e.get("disk_bytes")));
+        return new BootImage(e.name(), e.get("ani"), disk, e.dir().resolve(kernel).toString(),
+                e.dir().resolve(e.get("initrd")).toString(), e.get("cmdline"), diskBytes);
     }
 
     @Override
@@ -244,8 +244,10 @@ public final class CatalogService implements ImageStore.Extension {
         BootImage base = images.resolve(nodeImage);
         try (CatalogStore.Staging s = store.stage(Catalog.Type.IMAGE, namespace, name)) {
             List<String> services = DiskCapture.capture(host, lc, node, s.dir().resolve("disk.qcow2"));
-            linkOrCopy(Path.of(base.kernelPath()), s.dir().resolve("vmlinuz"));
-            linkOrCopy(Path.of(base.initrdPath()), s.dir().resolve("initrd.img"));
+            if (base.kernelPath() != null) { // else the saved disk boots through firmware like its base
+                linkOrCopy(Path.of(base.kernelPath()), s.dir().resolve("vmlinuz"));
+                linkOrCopy(Path.of(base.initrdPath()), s.dir().resolve("initrd.img"));
+            }
             long diskBytes = qcow2VirtualSize(s.dir().resolve("disk.qcow2"));
             String fq = namespace + "/" + name;
             CatalogStore.Entry e = store.commit(s, version -> {
@@ -260,9 +262,11 @@ public final class CatalogService implements ImageStore.Extension {
                 m.put("base", base.ani());
                 m.put("from", cluster.id() + "/" + node);
                 m.put("commands", cmds.size());
-                m.put("kernel", "vmlinuz");
-                m.put("initrd", "initrd.img");
-                m.put("cmdline", base.cmdline());
+                if (base.kernelPath() != null) {
+                    m.put("kernel", "vmlinuz");
+                    m.put("initrd", "initrd.img");
+                    m.put("cmdline", base.cmdline());
+                }
                 m.put("disk_bytes", diskBytes);
                 return m;
             });

@@ -26,7 +26,10 @@ public final class LibvirtXml {
                              String diskPath, List<Nic> nics, String consolePath, String initPayloadBase64) {
     }
 
-    /** A transient domain booting {@code kernel} + {@code initrd} directly, disk on a qcow2 overlay. */
+    /**
+     * A transient domain, disk on a qcow2 overlay, booting {@code kernel} + {@code initrd} directly or, when
+     * {@code kernelPath} is null, through firmware (SeaBIOS and the disk's own boot loader).
+     */
     public static String domain(DomainSpec d) {
         StringBuilder nics = new StringBuilder();
         for (Nic nic : d.nics()) {
@@ -53,10 +56,7 @@ public final class LibvirtXml {
                   </sysinfo>
                   <os>
                     <type arch='x86_64' machine='pc'>hvm</type>
-                    <kernel>%s</kernel>
-                    <initrd>%s</initrd>
-                    <cmdline>%s</cmdline>
-                  </os>
+                %s  </os>
                   <features><acpi/></features>
                 %s  <clock offset='utc'/>
                   <on_poweroff>destroy</on_poweroff>
@@ -80,8 +80,16 @@ public final class LibvirtXml {
                 </domain>
                 """.formatted(esc(d.domainType()), esc(d.name()), METADATA_NS, esc(d.clusterId()), esc(d.node()),
                 d.deadlineEpochSeconds(), d.memoryMiB(), d.vcpus(), FW_CFG_INIT, esc(d.initPayloadBase64()),
-                esc(d.kernelPath()), esc(d.initrdPath()), esc(d.cmdline()), cpu, esc(d.diskPath()), nics,
+                boot(d), cpu, esc(d.diskPath()), nics,
                 esc(d.consolePath()));
+    }
+
+    private static String boot(DomainSpec d) {
+        if (d.kernelPath() == null) {
+            return "    <boot dev='hd'/>\n";
+        }
+        return "    <kernel>%s</kernel>\n    <initrd>%s</initrd>\n    <cmdline>%s</cmdline>\n"
+                .formatted(esc(d.kernelPath()), esc(d.initrdPath()), esc(d.cmdline()));
     }
 
     /** A DHCP reservation: the address a MAC always gets. */

@@ -18,7 +18,9 @@ import sh.antrieb.Artifact;
 import sh.antrieb.Catalog;
 import sh.antrieb.CatalogException;
 import sh.antrieb.ClusterSpec;
+import sh.antrieb.ImageImport;
 import sh.antrieb.NetworkSpec;
+import sh.antrieb.internal.BootImage;
 import sh.antrieb.internal.ImageStore;
 import sh.antrieb.internal.Settings;
 
@@ -133,6 +135,29 @@ class CatalogTest {
         assertThat(stack.attributes()).containsEntry("kind", "stack").containsEntry("ani", "antrieb:ansible-controller:v1");
         assertThat(stack.body()).contains("apt-get install").contains("ansible-core");
         assertThat(team.fetch(Catalog.Type.IMAGE, "antrieb:debian12:v1").orElseThrow().attributes()).containsEntry("kind", "base");
+    }
+
+    @Test
+    void importedImagesBootThroughFirmwareOrTheirOwnKernel() throws Exception {
+        Path disk = dir.resolve("other.qcow2");
+        Process p = new ProcessBuilder("qemu-img", "create", "-q", "-f", "qcow2", disk.toString(), "64M").inheritIO().start();
+        assertThat(p.waitFor()).isZero();
+        Path kernel = Files.writeString(dir.resolve("vmlinuz"), "kernel");
+        Path initrd = Files.writeString(dir.resolve("initrd.img"), "initrd");
+
+        team.importImage("fw-only", ImageImport.disk(disk).description("boots through SeaBIOS"));
+        team.importImage("direct", ImageImport.disk(disk).kernel(kernel, initrd, "root=/dev/vda1 console=ttyS0"));
+
+        assertThat(team.search(Catalog.Type.IMAGE, "seabios")).extracting(Artifact::fqName).containsExactly("team/fw-only");
+        BootImage firmware = service.resolve("fw-only");
+        assertThat(firmware.kernelPath()).isNull();
+        assertThat(Path.of(firmware.diskPath())).isRegularFile();
+        BootImage direct = service.resolve("direct");
+        assertThat(Path.of(direct.kernelPath())).hasContent("kernel");
+        assertThat(Path.of(direct.initrdPath())).hasContent("initrd");
+        assertThat(direct.cmdline()).isEqualTo("root=/dev/vda1 console=ttyS0");
+        assertThatThrownBy(() -> ImageImport.disk(disk).kernel(kernel, null, null))
+                .hasMessageContaining("needs an initramfs and a kernel command line");
     }
 
     @Test

@@ -43,6 +43,16 @@ class LibvirtXmlTest {
     }
 
     @Test
+    void withoutKernelTheDomainBootsThroughFirmwareFromItsDisk() throws Exception {
+        LibvirtXml.DomainSpec s = domain("qemu");
+        Document d = parse(LibvirtXml.domain(new LibvirtXml.DomainSpec(s.name(), s.clusterId(), s.node(), s.deadlineEpochSeconds(),
+                s.domainType(), 1, 512, null, null, null, s.diskPath(), s.nics(), s.consolePath(), "")));
+        assertThat(xpath.evaluate("count(/domain/os/kernel | /domain/os/initrd | /domain/os/cmdline)", d)).isEqualTo("0");
+        assertThat(xpath.evaluate("/domain/os/boot/@dev", d)).isEqualTo("hd");
+        assertThat(xpath.evaluate("/domain/devices/disk/target/@dev", d)).isEqualTo("vda");
+    }
+
+    @Test
     void nicsKeepTheirOrderAndMacs() throws Exception {
         Document d = parse(LibvirtXml.domain(domain("qemu")));
         assertThat(xpath.evaluate("/domain/devices/interface[1]/source/@network", d)).isEqualTo("ctl-net");
