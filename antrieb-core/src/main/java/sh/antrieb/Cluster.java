@@ -79,7 +79,11 @@ public interface Cluster extends AutoCloseable {
     /** The accelerator the nodes run on. */
     Accelerator accelerator();
 
-    /** How long provisioning took, from the call until every node answered SSH. */
+    /**
+     * How long provisioning took, from the call until every node answered SSH. It includes building an image
+     * on its first use (a stack image takes minutes) and waiting for a free cluster slot; the log has each
+     * part.
+     */
     Duration provisionTime();
 
     /** When the cluster was created. */
