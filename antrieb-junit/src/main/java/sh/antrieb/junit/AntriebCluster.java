@@ -23,14 +23,19 @@ import org.junit.jupiter.api.extension.ExtendWith;
  *       methods, the class for {@code @BeforeAll} methods).</li>
  * </ul>
  *
- * <p>The topology is either given here ({@link #nodes()}, {@link #ttlSeconds()}, {@link #vcpus()},
- * {@link #memoryMiB()}, {@link #diskGiB()}), or built by a static factory method named by
- * {@link #spec()} for topologies an annotation cannot express. Without either, the cluster is one
- * {@code debian12} node.
+ * <p>The topology is either given here ({@link #nodes()}, {@link #networks()}, {@link #nics()},
+ * {@link #ttlSeconds()}, {@link #vcpus()}, {@link #memoryMiB()}, {@link #diskGiB()}), or built by a static
+ * factory method named by {@link #spec()} for topologies an annotation cannot express. Without either, the
+ * cluster is one {@code debian12} node on the default network.
  *
  * <pre>{@code
  * @AntriebCluster(nodes = "debian12 x3", vcpus = 1, memoryMiB = 768, ttlSeconds = 600)
  * static Cluster cluster;
+ *
+ * @AntriebCluster(nodes = "debian12 x2",
+ *         networks = {"wan", "lan cidr=10.10.1.0/24 egress=false dhcp=false"},
+ *         nics = {"node1: wan lan", "node2: lan"})      // node1: eth0 on wan, eth1 on lan
+ * static Cluster routed;
  *
  * @AntriebCluster(spec = "routerTopology")
  * Cluster router;
@@ -63,11 +68,40 @@ public @interface AntriebCluster {
     String[] nodes() default {};
 
     /**
+     * The declared networks, each in the form {@link sh.antrieb.NetworkSpec#parse} reads:
+     * {@code "<name> [cidr=a.b.c.0/24] [egress=false] [dhcp=false]"} (options default to an allocated /24,
+     * egress through the port allowlist, and DHCP), or {@code "@namespace/name"} for a saved network spec,
+     * called {@code name} in {@link #nics()}. Empty means one default network with a NIC on every node.
+     * With networks declared, {@link #nics()} must give every node its NICs.
+     *
+     * <pre>{@code
+     * networks = {"wan", "lan cidr=10.10.1.0/24 egress=false dhcp=false", "@myteam/isolated-lan"}
+     * }</pre>
+     *
+     * @return network specs in shorthand
+     */
+    String[] networks() default {};
+
+    /**
+     * The NICs of every node, one entry per node: {@code "<node>: <network> [<network> ...]"}. The order
+     * is the order inside the guest: {@code "node1: wan lan"} gives node1 {@code eth0} on {@code wan} and
+     * {@code eth1} on {@code lan}. Every network named must be in {@link #networks()}. Exec works on every
+     * node whatever its NICs: control goes over a separate network.
+     *
+     * <pre>{@code
+     * nics = {"node1: wan lan", "node2: lan"}
+     * }</pre>
+     *
+     * @return one entry per node, NICs in order
+     */
+    String[] nics() default {};
+
+    /**
      * The name of a static, parameterless method returning {@link sh.antrieb.ClusterSpec}, for
      * topologies an annotation cannot express. It is looked up in the test class, its superclasses and,
      * for {@code @Nested} classes, the enclosing classes; {@code "com.example.Topologies#router"} names a
-     * method of another class. Not combinable with {@link #nodes()}; the TTL and size attributes, when
-     * set, override the returned spec's.
+     * method of another class. Not combinable with {@link #nodes()}, {@link #networks()} or
+     * {@link #nics()}; the TTL and size attributes, when set, override the returned spec's.
      *
      * @return factory method name, or empty
      */

@@ -6,12 +6,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 
 import sh.antrieb.Cluster;
 import sh.antrieb.ClusterSpec;
+import sh.antrieb.NetworkSpec;
 import sh.antrieb.NodeSpec;
 import sh.antrieb.VmSize;
 
@@ -37,6 +40,27 @@ class ClusterRequestTest {
         @AntriebCluster(memoryMiB = 100) Cluster tooLittleMemory;
         @AntriebCluster(ttlSeconds = -1) Cluster negative;
         @ThreeSmallNodes Cluster composed;
+        @AntriebCluster(nodes = "debian12 x2", networks = {"wan", "lan cidr=10.10.1.0/24 egress=false dhcp=false"},
+                nics = {"node1: wan lan", "node2: lan"}) Cluster routed;
+        @AntriebCluster(networks = "@myteam/isolated-lan", nics = "node1:isolated-lan") Cluster saved;
+        @AntriebCluster(nodes = "debian12 x2", networks = {"wan", "lan"}, nics = {"node2: lan, wan", " node1 :  wan "}) Cluster loose;
+        @AntriebCluster(spec = "topology", networks = "wan", nics = {"node1: wan", "node2: wan"}) Cluster specAndNetworks;
+        @AntriebCluster(spec = "topology", nics = "node1: wan") Cluster specAndNics;
+        @AntriebCluster(networks = "wan", nics = "node1 wan") Cluster noColon;
+        @AntriebCluster(networks = "wan", nics = "node1: wann") Cluster unknownNetwork;
+        @AntriebCluster(networks = "wan", nics = {"node1: wan", "node2: wan"}) Cluster unknownNode;
+        @AntriebCluster(networks = "wan", nics = "server: wan") Cluster notANode;
+        @AntriebCluster(networks = "wan", nics = "node1:") Cluster noNetworks;
+        @AntriebCluster(networks = "wan", nics = {"node1: wan", "node1: wan"}) Cluster nodeTwice;
+        @AntriebCluster(nodes = "debian12 x2", networks = "wan", nics = "node1: wan") Cluster nodeWithoutNics;
+        @AntriebCluster(networks = "wan") Cluster networksWithoutNics;
+        @AntriebCluster(nics = "node1: wan") Cluster nicsWithoutNetworks;
+        @AntriebCluster(networks = "lan cidr=10.10.1.0/16", nics = "node1: lan") Cluster badCidr;
+        @AntriebCluster(networks = "lan egress=maybe", nics = "node1: lan") Cluster badOption;
+        @AntriebCluster(networks = "Lan", nics = "node1: Lan") Cluster badName;
+        @AntriebCluster(networks = {"lan", "lan egress=false"}, nics = "node1: lan") Cluster networkTwice;
+        @AntriebCluster(networks = "@myteam/lan egress=false", nics = "node1: lan") Cluster referenceWithOptions;
+        @AntriebCluster(networks = "lan", nics = "node1: lan lan lan lan lan lan lan lan lan") Cluster tooManyNics;
 
         static ClusterSpec topology() {
             return ClusterSpec.builder().nodes("debian12 x2").ttl(Duration.ofMinutes(5)).vmSize(VmSize.of(1, 512)).build();
@@ -149,5 +173,82 @@ class ClusterRequestTest {
                 .hasMessageContaining("field Fixtures.badShorthand").hasMessageContaining("lowercase");
         assertThatThrownBy(() -> spec("tooLittleMemory")).hasMessageContaining("memory must be at least 256 MiB");
         assertThatThrownBy(() -> spec("negative")).hasMessageContaining("must not be negative");
+    }
+
+    @Test
+    void networksAndNicsBecomeTheSpecsTopology() {
+        ClusterSpec s = spec("routed");
+        assertThat(s).isEqualTo(ClusterSpec.builder().nodes("debian12 x2")
+                .network(NetworkSpec.named("wan"))
+                .network(NetworkSpec.named("lan").cidr("10.10.1.0/24").egress(false).dhcp(false))
+                .nics("node1", "wan", "lan")
+                .nics("node2", "lan")
+                .build());
+        assertThat(spec("bare").declaresNetworks()).isFalse();
+    }
+
+    @Test
+    void savedNetworksAreReferencedByTheirNameInNics() {
+        ClusterSpec s = spec("saved");
+        assertThat(s.networks()).containsExactly(NetworkSpec.reference("@myteam/isolated-lan"));
+        assertThat(s.nics()).isEqualTo(Map.of("node1", List.of("isolated-lan")));
+    }
+
+    @Test
+    void nicsEntriesTolerateSpacingAndCommasAndAnyNodeOrder() {
+        assertThat(spec("loose").nics()).isEqualTo(Map.of("node1", List.of("wan"), "node2", List.of("lan", "wan")));
+    }
+
+    @Test
+    void networksWithAFactoryMethodIsAMistake() {
+        for (String field : List.of("specAndNetworks", "specAndNics")) {
+            assertThatThrownBy(() -> spec(field)).isInstanceOf(ExtensionConfigurationException.class)
+                    .hasMessageContaining("field Fixtures." + field)
+                    .hasMessageContaining("either networks/nics or spec")
+                    .hasMessageContaining(".network(");
+        }
+    }
+
+    @Test
+    void malformedNicsNameTheFieldTheEntryAndTheForm() {
+        assertThatThrownBy(() -> spec("noColon")).isInstanceOf(ExtensionConfigurationException.class)
+                .hasMessageStartingWith("@AntriebCluster on field Fixtures.noColon: nics entry \"node1 wan\" has no colon")
+                .hasMessageContaining(ClusterRequest.NIC_FORM);
+        assertThatThrownBy(() -> spec("unknownNetwork")).hasMessageContaining("field Fixtures.unknownNetwork")
+                .hasMessageContaining("nics entry \"node1: wann\" names network 'wann', which is not declared in networks")
+                .hasMessageContaining("the declared networks are [wan]");
+        assertThatThrownBy(() -> spec("unknownNode")).hasMessageContaining("field Fixtures.unknownNode")
+                .hasMessageContaining("nics entry \"node2: wan\" is for 'node2', which is not a node of this cluster: its nodes are node1;")
+                .hasMessageContaining(ClusterRequest.NIC_FORM);
+        assertThatThrownBy(() -> spec("notANode")).hasMessageContaining("nics entry \"server: wan\" is for 'server'");
+        assertThatThrownBy(() -> spec("noNetworks")).hasMessageContaining("nics entry \"node1:\" lists no networks: give node1 at least one of [wan]");
+        assertThatThrownBy(() -> spec("nodeTwice")).hasMessageContaining("nics entries \"node1: wan\" and \"node1: wan\" are both for node1");
+        assertThatThrownBy(() -> spec("tooManyNics")).hasMessageContaining("field Fixtures.tooManyNics")
+                .hasMessageContaining("gives node1 9 NICs; at most 8");
+    }
+
+    @Test
+    void incompleteTopologiesSayWhatIsMissingInAnnotationTerms() {
+        assertThatThrownBy(() -> spec("nodeWithoutNics")).isInstanceOf(ExtensionConfigurationException.class)
+                .hasMessageContaining("field Fixtures.nodeWithoutNics")
+                .hasMessageContaining("node2 has no nics entry").hasMessageContaining("nics = \"node2: wan\"");
+        assertThatThrownBy(() -> spec("networksWithoutNics")).hasMessageContaining("node1 has no nics entry");
+        assertThatThrownBy(() -> spec("nicsWithoutNetworks")).hasMessageContaining("field Fixtures.nicsWithoutNetworks")
+                .hasMessageContaining("nics given but no networks declared").hasMessageContaining("networks = {");
+    }
+
+    @Test
+    void malformedNetworksNameTheFieldTheEntryAndTheForm() {
+        assertThatThrownBy(() -> spec("badCidr")).isInstanceOf(ExtensionConfigurationException.class)
+                .hasMessageStartingWith("@AntriebCluster on field Fixtures.badCidr: networks entry \"lan cidr=10.10.1.0/16\":")
+                .hasMessageContaining("only /24").hasMessageContaining(ClusterRequest.NETWORK_FORM);
+        assertThatThrownBy(() -> spec("badOption")).hasMessageContaining("networks entry \"lan egress=maybe\"")
+                .hasMessageContaining("needs true or false");
+        assertThatThrownBy(() -> spec("badName")).hasMessageContaining("networks entry \"Lan\"")
+                .hasMessageContaining("lowercase");
+        assertThatThrownBy(() -> spec("referenceWithOptions")).hasMessageContaining("networks entry \"@myteam/lan egress=false\"")
+                .hasMessageContaining("takes no options");
+        assertThatThrownBy(() -> spec("networkTwice")).hasMessageContaining("field Fixtures.networkTwice")
+                .hasMessageContaining("networks entries \"lan\" and \"lan egress=false\" both declare network 'lan'");
     }
 }

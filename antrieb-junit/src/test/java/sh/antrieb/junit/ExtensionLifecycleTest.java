@@ -197,6 +197,17 @@ class ExtensionLifecycleTest {
 
     @AntriebTest
     @Kit.Fixture
+    static class MalformedNicsFixture {
+        @AntriebCluster(nodes = "debian12 x2", networks = {"wan", "lan"}, nics = {"node1: wan lan", "node2 lan"})
+        static Cluster routed;
+
+        @Test
+        void neverRuns() {
+        }
+    }
+
+    @AntriebTest
+    @Kit.Fixture
     static class WrongParameterTypeFixture {
         @Test
         void test(@AntriebCluster String cluster) {
@@ -379,6 +390,17 @@ class ExtensionLifecycleTest {
         EngineExecutionResults r = Kit.fake().run(WrongTypeFixture.class);
         assertThat(Kit.failureOf(r, "WrongTypeFixture")).isInstanceOf(ExtensionConfigurationException.class)
                 .hasMessageContaining("field WrongTypeFixture.cluster").hasMessageContaining("must be of type sh.antrieb.Cluster");
+        assertThat(FakeClusterSource.events()).noneMatch(e -> e.startsWith("provision"));
+    }
+
+    @Test
+    void malformedNicsFailTheClassBeforeItsClusterIsProvisioned() {
+        EngineExecutionResults r = Kit.fake().run(MalformedNicsFixture.class);
+        assertThat(Kit.failureOf(r, "MalformedNicsFixture")).isInstanceOf(ExtensionConfigurationException.class)
+                .hasMessageContaining("field MalformedNicsFixture.routed")
+                .hasMessageContaining("nics entry \"node2 lan\" has no colon")
+                .hasMessageContaining("e.g. \"node1: wan lan\"");
+        r.testEvents().assertStatistics(s -> s.started(0));
         assertThat(FakeClusterSource.events()).noneMatch(e -> e.startsWith("provision"));
     }
 
