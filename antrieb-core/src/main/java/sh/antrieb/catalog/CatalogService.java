@@ -3,13 +3,10 @@ package sh.antrieb.catalog;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -248,7 +245,7 @@ public final class CatalogService implements ImageStore.Extension {
                 linkOrCopy(Path.of(base.kernelPath()), s.dir().resolve("vmlinuz"));
                 linkOrCopy(Path.of(base.initrdPath()), s.dir().resolve("initrd.img"));
             }
-            long diskBytes = qcow2VirtualSize(s.dir().resolve("disk.qcow2"));
+            long diskBytes = ImageStore.qcow2VirtualSize(s.dir().resolve("disk.qcow2"));
             String fq = namespace + "/" + name;
             CatalogStore.Entry e = store.commit(s, version -> {
                 String ani = ani(namespace, name, version);
@@ -292,7 +289,7 @@ public final class CatalogService implements ImageStore.Extension {
                 Files.copy(source.kernel(), s.dir().resolve("vmlinuz"));
                 Files.copy(source.initrd(), s.dir().resolve("initrd.img"));
             }
-            long diskBytes = qcow2VirtualSize(disk);
+            long diskBytes = ImageStore.qcow2VirtualSize(disk);
             String desc = description(source.description());
             CatalogStore.Entry e = store.commit(s, version -> {
                 CatalogStore.writeFile(s.dir().resolve("description.txt"), desc + "\n", false);
@@ -458,21 +455,6 @@ public final class CatalogService implements ImageStore.Extension {
             Files.createLink(to, from);
         } catch (IOException | UnsupportedOperationException e) {
             Files.copy(from, to, StandardCopyOption.REPLACE_EXISTING);
-        }
-    }
-
-    /** The virtual size in a qcow2 header (big-endian u64 at offset 24). */
-    static long qcow2VirtualSize(Path qcow2) throws IOException {
-        try (FileChannel ch = FileChannel.open(qcow2, StandardOpenOption.READ)) {
-            ByteBuffer header = ByteBuffer.allocate(32);
-            while (header.hasRemaining() && ch.read(header) > 0) {
-                // read the header
-            }
-            header.flip();
-            if (header.remaining() < 32 || header.getInt(0) != 0x514649fb) {
-                throw new IOException(qcow2 + " is not a qcow2 image");
-            }
-            return header.getLong(24);
         }
     }
 }

@@ -235,7 +235,7 @@ public final class ImageStore {
     }
 
     /** The virtual size recorded in a qcow2 header (big-endian u64 at offset 24). */
-    static long qcow2VirtualSize(Path qcow2) throws IOException {
+    public static long qcow2VirtualSize(Path qcow2) throws IOException {
         try (FileChannel ch = FileChannel.open(qcow2, StandardOpenOption.READ)) {
             ByteBuffer header = ByteBuffer.allocate(32);
             while (header.hasRemaining() && ch.read(header) > 0) {
