@@ -63,7 +63,22 @@ final class FakeClusters implements ClusterSource {
             this.expiresAt = createdAt.plus(spec.ttl().orElse(Duration.ofMinutes(10)));
             List<String> images = spec.nodeImages();
             for (int i = 0; i < images.size(); i++) {
-                nodes.add(new Node("node" + (i + 1), i + 1, images.get(i), "10.99.0." + (10 + i)));
+                String name = "node" + (i + 1);
+                if (!spec.declaresNetworks()) {
+                    nodes.add(new Node(name, i + 1, images.get(i), "10.99.0." + (10 + i)));
+                    continue;
+                }
+                // Like core: an address on each DHCP network (10.99.<network index>.<10 + node index>), else the control address.
+                Map<String, String> addresses = new java.util.LinkedHashMap<>();
+                for (String net : spec.nics().get(name)) {
+                    for (int k = 0; k < spec.networks().size(); k++) {
+                        if (spec.networks().get(k).name().equals(net) && spec.networks().get(k).dhcp()) {
+                            addresses.put(net, "10.99." + (k + 1) + "." + (10 + i));
+                        }
+                    }
+                }
+                String ip = addresses.isEmpty() ? "100.64.0." + (10 + i) : addresses.values().iterator().next();
+                nodes.add(new Node(name, i + 1, images.get(i), ip, addresses));
             }
         }
 

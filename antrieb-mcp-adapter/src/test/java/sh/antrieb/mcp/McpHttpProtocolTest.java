@@ -171,13 +171,62 @@ class McpHttpProtocolTest {
                     .containsEntry("error", "unknown_image").containsEntry("available_images", List.of("debian12"))
                     .extracting("message").asString().contains("debian13").contains("debian12");
             assertThat(error(call(c, "provision", Map.of("cluster", List.of("debian12"), "networks", List.of(Map.of("name", "lan"))))))
-                    .containsEntry("error", "not_available").extracting("message").asString().contains("networks");
+                    .containsEntry("error", "invalid_arguments").extracting("message").asString().contains("node1").contains("nics");
             assertThat(error(call(c, "provision", Map.of("cluster", List.of("debian12 x5")))))
                     .containsEntry("error", "limit_exceeded").extracting("message").asString().contains("at most 4");
             assertThat(error(call(c, "save", Map.of("type", "runbook", "name", "my-runbook", "body", "# x"))))
                     .containsEntry("error", "not_available");
             assertThat(error(call(c, "delete", Map.of("type", "runbook", "name", "antrieb/primer")))).containsEntry("error", "read_only");
             ok(call(c, "delete", Map.of("type", "cluster", "name", id)));
+        }
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void declaredNetworksAndNicsBecomeTheClusterSpecWithWarnings() {
+        try (McpSyncClient c = client(alice)) {
+            Map<String, Object> p = ok(call(c, "provision", Map.of("cluster", List.of("debian12 x2"),
+                    "networks", List.of(Map.of("name", "wan"), Map.of("name", "lan", "cidr", "10.10.7.0/24", "egress", false, "dhcp", false)),
+                    "nics", Map.of("node1", List.of(Map.of("net", "wan"), Map.of("net", "lan")), "node2", List.of(Map.of("net", "lan"))))));
+            String id = (String) p.get("session_id");
+            sh.antrieb.ClusterSpec spec = clusters.made.get(id).spec();
+            assertThat(spec.networks()).containsExactly(sh.antrieb.NetworkSpec.named("wan"),
+                    sh.antrieb.NetworkSpec.named("lan").cidr("10.10.7.0/24").egress(false).dhcp(false));
+            assertThat(spec.nics()).containsOnly(Map.entry("node1", List.of("wan", "lan")), Map.entry("node2", List.of("lan")));
+            assertThat(p).containsEntry("node_addresses", Map.of("node1", Map.of("wan", "10.99.1.10"), "node2", Map.of()));
+            assertThat((String) p.get("message")).contains("node1 (debian12; eth0 wan 10.99.1.10, eth1 lan no platform address)")
+                    .contains("node2 (debian12; eth0 lan no platform address)");
+            assertThat((List<String>) p.get("warnings")).hasSize(3).anySatisfy(w -> assertThat(w)
+                    .contains("'lan' (10.10.7.0/24) has dhcp:false").contains("node1 eth1, node2 eth0"))
+                    .anySatisfy(w -> assertThat(w).contains("'lan' (10.10.7.0/24) has egress:false"))
+                    .anySatisfy(w -> assertThat(w).startsWith("node2 has no platform-assigned address"));
+            ok(call(c, "delete", Map.of("type", "cluster", "name", id)));
+        }
+    }
+
+    @Test
+    void badTopologiesAreErrorsThatCreateNothing() {
+        try (McpSyncClient c = client(bob)) {
+            int before = clusters.made.size();
+            List<Map<String, Object>> wanLan = List.of(Map.of("name", "wan"), Map.of("name", "lan", "egress", false));
+            Map<String, Object> node1Both = Map.of("node1", List.of(Map.of("net", "wan"), Map.of("net", "lan")));
+            assertThat(error(call(c, "provision", Map.of("cluster", List.of("debian12 x2"), "networks", wanLan, "nics", node1Both))))
+                    .containsEntry("error", "invalid_arguments").extracting("message").asString()
+                    .contains("node2 has none").contains("\"node2\": [{\"net\": \"wan\"}]");
+            assertThat(error(call(c, "provision", Map.of("cluster", List.of("debian12"), "networks", wanLan,
+                    "nics", Map.of("node1", List.of(Map.of("net", "dmz"))))))).containsEntry("error", "invalid_arguments")
+                    .extracting("message").asString().contains("unknown network 'dmz'");
+            assertThat(error(call(c, "provision", Map.of("cluster", List.of("debian12"), "nics", node1Both))))
+                    .containsEntry("error", "invalid_arguments").extracting("message").asString().contains("no networks declared");
+            assertThat(error(call(c, "provision", Map.of("cluster", List.of("debian12"),
+                    "networks", List.of(Map.of("name", "lan"), Map.of("name", "lan")), "nics", Map.of("node1", List.of(Map.of("net", "lan")))))))
+                    .containsEntry("error", "invalid_arguments").extracting("message").asString().contains("declared twice");
+            assertThat(error(call(c, "provision", Map.of("cluster", List.of("debian12"),
+                    "networks", List.of(Map.of("name", "lan", "cidr", "10.10.7.5/24")), "nics", Map.of("node1", List.of(Map.of("net", "lan")))))))
+                    .containsEntry("error", "invalid_arguments").extracting("message").asString().contains("cidr");
+            assertThat(clusters.made).hasSize(before);
+            // The server keeps serving.
+            ok(call(c, "delete", Map.of("type", "cluster", "name", provision(c))));
         }
     }
 

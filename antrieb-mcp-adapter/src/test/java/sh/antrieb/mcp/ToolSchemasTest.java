@@ -53,6 +53,44 @@ class ToolSchemasTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void provisionDescribesNetworksAndNicsAsProductMdWritesThem() {
+        Map<String, Object> schema = tool("provision").inputSchema();
+        Map<String, Object> wan = Map.of("name", "wan");
+        Map<String, Object> lan = Map.of("name", "lan", "cidr", "10.10.7.0/24", "egress", false, "dhcp", false);
+        Map<String, Object> nics = Map.of("node1", List.of(Map.of("net", "wan"), Map.of("net", "lan")), "node2", List.of(Map.of("net", "lan")));
+        assertThat(valid(schema, Map.of("cluster", List.of("debian12 x2"), "networks", List.of(wan, lan), "nics", nics))).isTrue();
+        assertThat(valid(schema, Map.of("cluster", List.of("debian12"), "networks", List.of("@alice/isolated-lan"),
+                "nics", Map.of("node1", List.of(Map.of("net", "isolated-lan")))))).isTrue();
+        assertThat(valid(schema, Map.of("cluster", List.of("debian12"), "networks", List.of(), "nics", Map.of()))).as("empty: default network").isTrue();
+
+        Map<String, Object> node1Lan = Map.of("node1", List.of(Map.of("net", "lan")));
+        assertThat(valid(schema, Map.of("cluster", List.of("debian12"), "networks", List.of("lan"), "nics", node1Lan))).as("strings are references").isFalse();
+        assertThat(valid(schema, Map.of("cluster", List.of("debian12"), "networks", List.of("@Alice/lan"), "nics", node1Lan))).isFalse();
+        assertThat(valid(schema, Map.of("cluster", List.of("debian12"), "networks", List.of(Map.of("name", "lan", "vlan", 7)), "nics", node1Lan))).isFalse();
+        assertThat(valid(schema, Map.of("cluster", List.of("debian12"), "networks", List.of(Map.of("name", "lan", "egress", "no")), "nics", node1Lan))).isFalse();
+        assertThat(valid(schema, Map.of("cluster", List.of("debian12"), "networks", List.of(Map.of("name", "lan", "cidr", "10.10.7.5/24")), "nics", node1Lan))).isFalse();
+        assertThat(valid(schema, Map.of("cluster", List.of("debian12"), "networks", List.of(lan), "nics", Map.of("node1", List.of("lan"))))).isFalse();
+        assertThat(valid(schema, Map.of("cluster", List.of("debian12"), "networks", List.of(lan), "nics", Map.of("eth0", List.of(Map.of("net", "lan")))))).isFalse();
+        assertThat(valid(schema, Map.of("cluster", List.of("debian12"), "networks", List.of(lan), "nics", Map.of("node1", List.of())))).isFalse();
+        assertThat(valid(schema, Map.of("cluster", List.of("debian12"), "networks", List.of(lan),
+                "nics", Map.of("node1", java.util.Collections.nCopies(sh.antrieb.ClusterSpec.MAX_NICS_PER_NODE + 1, Map.of("net", "lan")))))).isFalse();
+
+        Map<String, Object> network = (Map<String, Object>) ((List<Object>) ((Map<String, Object>) properties(schema, "networks").get("items")).get("oneOf")).get(1);
+        assertThat((Map<String, Object>) network.get("properties")).containsOnlyKeys("name", "cidr", "egress", "dhcp");
+        assertThat(properties(network, "egress")).containsEntry("default", true).extracting("description").asString().contains("allowlist");
+        assertThat(properties(network, "dhcp")).containsEntry("default", true).extracting("description").asString().contains(".1");
+        assertThat(properties(schema, "nics")).extracting("description").asString().contains("eth0, eth1");
+        assertThat(tool("provision").description()).contains("networks").contains("nics").contains("antrieb/networking-primer");
+        assertThat((Map<String, Object>) tool("provision").outputSchema().get("properties")).containsKeys("node_addresses", "warnings");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> properties(Map<String, Object> schema, String name) {
+        return (Map<String, Object>) ((Map<String, Object>) schema.get("properties")).get(name);
+    }
+
+    @Test
     void provisionSchemaFollowsTheConfiguredNodeLimitAndNamesTheHostImages() {
         McpSchema.Tool t = AntriebTools.loadTool("provision", AccountLimits.DEFAULTS.withMaxNodes(2), List.of("debian12", "my-image"));
         assertThat(valid(t.inputSchema(), Map.of("cluster", List.of("a", "b", "c")))).isTrue();

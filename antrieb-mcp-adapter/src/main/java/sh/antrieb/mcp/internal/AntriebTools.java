@@ -31,6 +31,7 @@ import sh.antrieb.ExecResult;
 import sh.antrieb.HostNotReadyException;
 import sh.antrieb.InvalidSpecException;
 import sh.antrieb.LimitExceededException;
+import sh.antrieb.NetworkSpec;
 import sh.antrieb.Node;
 import sh.antrieb.NoSuchNodeException;
 import sh.antrieb.ProvisionException;
@@ -117,6 +118,8 @@ public final class AntriebTools {
             List<Object> oneOf = (List<Object>) ((Map<String, Object>) cluster.get("items")).get("oneOf");
             Map<String, Object> object = (Map<String, Object>) oneOf.get(1);
             ((Map<String, Object>) ((Map<String, Object>) object.get("properties")).get("count")).put("maximum", max);
+            Map<String, Object> nics = (Map<String, Object>) ((Map<String, Object>) input.get("properties")).get("nics");
+            ((Map<String, Object>) nics.get("additionalProperties")).put("maxItems", ClusterSpec.MAX_NICS_PER_NODE);
             description = description + " Images on this host: " + images + ".";
         }
         Map<String, Object> ann = (Map<String, Object>) def.get("annotations");
@@ -185,14 +188,9 @@ public final class AntriebTools {
     // ---- provision -------------------------------------------------------------------------------
 
     private CallToolResult provision(Account account, Map<String, Object> args) {
-        if (nonEmpty(args.get("networks")) || nonEmpty(args.get("nics"))) {
-            return error("not_available", "declared networks (networks, nics) are not available on this server yet. "
-                    + "Omit networks and nics to get the default network: one NIC per node on an auto-allocated /24 "
-                    + "with DHCP (gateway .1, nodes .10, .11, ...) and egress through the port allowlist.");
-        }
-        ClusterSpec spec = ClusterArguments.toSpec(args.get("cluster"), account.limits(), null);
+        ClusterSpec spec = ClusterArguments.toSpec(args.get("cluster"), args.get("networks"), args.get("nics"), account.limits(), null);
         Cluster c = registry.provision(account, () -> antrieb.provision(spec));
-        log.info("account {}: provisioned cluster {} ({}) in {} ms", account.name(), c.id(), spec.nodes(), c.provisionTime().toMillis());
+        log.info("account {}: provisioned cluster {} ({}) in {} ms", account.name(), c.id(), spec, c.provisionTime().toMillis());
         // The account's TTL as asked; the deadline itself is kept to whole seconds, so the difference may be 599.6 s.
         long ttl = c.spec().ttl().orElseGet(() -> Duration.ofMillis(Math.round(
                 Duration.between(c.createdAt(), c.expiresAt()).toMillis() / 1000.0) * 1000)).toSeconds();
@@ -205,14 +203,60 @@ public final class AntriebTools {
         r.put("status", "cluster_ready");
         StringBuilder nodes = new StringBuilder();
         for (Node n : c.nodes()) {
-            nodes.append(nodes.isEmpty() ? "" : ", ").append(n.name()).append(" (").append(n.image()).append(", ").append(n.ip()).append(')');
+            nodes.append(nodes.isEmpty() ? "" : ", ").append(n.name()).append(" (").append(n.image());
+            if (spec.declaresNetworks()) {
+                List<String> nics = spec.nics().getOrDefault(n.name(), List.of());
+                for (int i = 0; i < nics.size(); i++) {
+                    String address = n.address(nics.get(i));
+                    nodes.append(i == 0 ? "; " : ", ").append("eth").append(i).append(' ').append(nics.get(i)).append(' ')
+                            .append(address == null ? "no platform address" : address);
+                }
+            } else {
+                nodes.append(", ").append(n.ip());
+            }
+            nodes.append(')');
         }
         r.put("message", "Cluster " + c.id() + " is ready: " + nodes + ". It is destroyed at " + c.expiresAt() + " (TTL " + ttl
                 + " s, not extendable). Run commands with exec {session_id, node, command}; delete it when done.");
         r.put("node_images", nodeImages(c));
         r.put("node_ips", nodeIps(c));
-        r.put("warnings", List.of());
+        r.put("node_addresses", nodeAddresses(c));
+        r.put("warnings", warnings(spec, c));
         return ok(r);
+    }
+
+    /** What a declared topology does not give, as product.md lists it: no platform addresses, no route out. */
+    static List<String> warnings(ClusterSpec spec, Cluster c) {
+        List<String> out = new ArrayList<>();
+        if (!spec.declaresNetworks()) {
+            return out;
+        }
+        for (NetworkSpec n : spec.networks()) {
+            List<String> nics = new ArrayList<>();
+            for (Node node : c.nodes()) {
+                List<String> nets = spec.nics().getOrDefault(node.name(), List.of());
+                for (int i = 0; i < nets.size(); i++) {
+                    if (nets.get(i).equals(n.name())) {
+                        nics.add(node.name() + " eth" + i);
+                    }
+                }
+            }
+            String which = "network '" + n.name() + "'" + n.cidr().map(x -> " (" + x + ")").orElse("");
+            if (!n.dhcp()) {
+                out.add(which + " has dhcp:false: the platform assigns no addresses on it" + (nics.isEmpty() ? "" : " (" + String.join(", ", nics) + ")")
+                        + "; the VMs own its addressing, e.g. ip addr add <address>/24 dev <nic>, or a router VM serving DHCP");
+            }
+            if (!n.egress()) {
+                out.add(which + " has egress:false: no route out of it unless a router VM in the cluster provides one");
+            }
+        }
+        for (Node node : c.nodes()) {
+            if (node.addresses().isEmpty()) {
+                out.add(node.name() + " has no platform-assigned address (all its NICs are on dhcp:false networks): exec and ssh "
+                        + "between nodes still work over a control connection that carries SSH only, and NODE_IP is that control address");
+            }
+        }
+        return out;
     }
 
     // ---- exec ------------------------------------------------------------------------------------
@@ -329,6 +373,7 @@ public final class AntriebTools {
         d.put("nodes", c.nodes().stream().map(Node::name).toList());
         d.put("node_images", nodeImages(c));
         d.put("node_ips", nodeIps(c));
+        d.put("node_addresses", nodeAddresses(c));
         d.put("created_at", c.createdAt().toString());
         d.put("expires_at", c.expiresAt().toString());
         d.put("ttl_seconds_left", Math.max(0, Duration.between(Instant.now(), c.expiresAt()).toSeconds()));
@@ -385,6 +430,14 @@ public final class AntriebTools {
         return out;
     }
 
+    private static Map<String, Object> nodeAddresses(Cluster c) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (Node n : c.nodes()) {
+            m.put(n.name(), n.addresses());
+        }
+        return m;
+    }
+
     private static Map<String, Object> nodeIps(Cluster c) {
         Map<String, Object> m = new LinkedHashMap<>();
         for (Node n : c.nodes()) {
@@ -416,10 +469,6 @@ public final class AntriebTools {
                 .structuredContent(body)
                 .isError(isError)
                 .build();
-    }
-
-    private static boolean nonEmpty(Object value) {
-        return value instanceof List<?> l ? !l.isEmpty() : value instanceof Map<?, ?> m ? !m.isEmpty() : value != null;
     }
 
     private static boolean matches(String haystack, String keywords) {
