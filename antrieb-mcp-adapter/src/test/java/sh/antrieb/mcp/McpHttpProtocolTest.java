@@ -205,7 +205,7 @@ class McpHttpProtocolTest {
     }
 
     @Test
-    void badTopologiesAreErrorsThatCreateNothing() {
+    void badTopologiesAndForeignNamesAreErrorsThatCreateNothing() {
         try (McpSyncClient c = client(bob)) {
             int before = clusters.made.size();
             List<Map<String, Object>> wanLan = List.of(Map.of("name", "wan"), Map.of("name", "lan", "egress", false));
@@ -224,6 +224,15 @@ class McpHttpProtocolTest {
             assertThat(error(call(c, "provision", Map.of("cluster", List.of("debian12"),
                     "networks", List.of(Map.of("name", "lan", "cidr", "10.10.7.5/24")), "nics", Map.of("node1", List.of(Map.of("net", "lan")))))))
                     .containsEntry("error", "invalid_arguments").extracting("message").asString().contains("cidr");
+            assertThat(error(call(c, "provision", Map.of("cluster", List.of("debian12"), "networks", List.of("@alice/lan"),
+                    "nics", Map.of("node1", List.of(Map.of("net", "lan")))))))
+                    .containsEntry("error", "forbidden_namespace").extracting("message").asString()
+                    .contains("@alice/lan").contains("namespace alice").contains("@bob/");
+            assertThat(error(call(c, "provision", Map.of("cluster", List.of("debian12"), "networks", List.of("@bob/lan"),
+                    "nics", Map.of("node1", List.of(Map.of("net", "lan")))))))
+                    .containsEntry("error", "not_found").extracting("message").asString().contains("save it first");
+            assertThat(error(call(c, "provision", Map.of("cluster", List.of("alice/my-image")))))
+                    .containsEntry("error", "forbidden_namespace").extracting("message").asString().contains("namespace alice");
             assertThat(clusters.made).hasSize(before);
             // The server keeps serving.
             ok(call(c, "delete", Map.of("type", "cluster", "name", provision(c))));

@@ -63,6 +63,7 @@ public final class AntriebTools {
     private final ClusterSource antrieb;
     private final ClusterRegistry registry;
     private final Catalog catalog;
+    private final NamespaceScope scope;
     private final CommandLog commandLog;
     private final JsonSchemaValidator validator = McpJsonDefaults.getSchemaValidator();
     private final List<Definition> definitions;
@@ -74,6 +75,7 @@ public final class AntriebTools {
         this.antrieb = antrieb;
         this.registry = registry;
         this.catalog = catalog;
+        this.scope = new NamespaceScope(catalog);
         this.commandLog = commandLog;
         List<String> images = antrieb.images();
         List<Definition> defs = new ArrayList<>();
@@ -166,7 +168,7 @@ public final class AntriebTools {
         } catch (InvalidSpecException e) {
             if (e.getMessage() != null && e.getMessage().startsWith("unknown image")) {
                 Map<String, Object> body = errorBody("unknown_image", e.getMessage());
-                body.put("available_images", antrieb.images());
+                body.put("available_images", availableImages(account));
                 return result(body, true);
             }
             return error("invalid_arguments", e.getMessage());
@@ -188,7 +190,8 @@ public final class AntriebTools {
     // ---- provision -------------------------------------------------------------------------------
 
     private CallToolResult provision(Account account, Map<String, Object> args) {
-        ClusterSpec spec = ClusterArguments.toSpec(args.get("cluster"), args.get("networks"), args.get("nics"), account.limits(), null);
+        ClusterSpec requested = ClusterArguments.toSpec(args.get("cluster"), args.get("networks"), args.get("nics"), account.limits(), null);
+        ClusterSpec spec = scope.resolve(account, requested);
         Cluster c = registry.provision(account, () -> antrieb.provision(spec));
         log.info("account {}: provisioned cluster {} ({}) in {} ms", account.name(), c.id(), spec, c.provisionTime().toMillis());
         // The account's TTL as asked; the deadline itself is kept to whole seconds, so the difference may be 599.6 s.
@@ -203,7 +206,7 @@ public final class AntriebTools {
         r.put("status", "cluster_ready");
         StringBuilder nodes = new StringBuilder();
         for (Node n : c.nodes()) {
-            nodes.append(nodes.isEmpty() ? "" : ", ").append(n.name()).append(" (").append(n.image());
+            nodes.append(nodes.isEmpty() ? "" : ", ").append(n.name()).append(" (").append(NamespaceScope.shown(n.image()));
             if (spec.declaresNetworks()) {
                 List<String> nics = spec.nics().getOrDefault(n.name(), List.of());
                 for (int i = 0; i < nics.size(); i++) {
@@ -417,6 +420,16 @@ public final class AntriebTools {
         return ok(r);
     }
 
+    /** The images {@code account} can provision, by the names provision takes: the host's and its own saved ones. */
+    private List<String> availableImages(Account account) {
+        try {
+            return catalog.search(account, Catalog.Type.IMAGE, null, 100).stream().map(Catalog.Artifact::name).distinct().toList();
+        } catch (RuntimeException e) {
+            log.warn("listing images for account {}: {}", account.name(), e.toString());
+            return antrieb.images();
+        }
+    }
+
     // ---- results ---------------------------------------------------------------------------------
 
     private static List<Map<String, Object>> nodeImages(Cluster c) {
@@ -424,7 +437,7 @@ public final class AntriebTools {
         for (Node n : c.nodes()) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("node", n.name());
-            m.put("ani", BuiltinCatalog.ani(n.image()));
+            m.put("ani", NamespaceScope.ani(n.image()));
             out.add(m);
         }
         return out;
