@@ -28,6 +28,7 @@ import io.modelcontextprotocol.spec.McpSchema;
 import sh.antrieb.Antrieb;
 import sh.antrieb.mcp.internal.AntriebTools;
 import sh.antrieb.mcp.internal.BuiltinCatalog;
+import sh.antrieb.mcp.internal.CoreCatalog;
 import sh.antrieb.mcp.internal.ClusterRegistry;
 import sh.antrieb.mcp.internal.ClusterSource;
 import sh.antrieb.mcp.internal.HttpEndpoint;
@@ -94,7 +95,7 @@ public final class AntriebMcpServer implements AutoCloseable {
 
     /** A builder for a server on top of {@code antrieb}. */
     public static Builder builder(Antrieb antrieb) {
-        return new Builder(ClusterSource.of(Objects.requireNonNull(antrieb, "antrieb")));
+        return new Builder(ClusterSource.of(Objects.requireNonNull(antrieb, "antrieb"))).catalog(new CoreCatalog(antrieb));
     }
 
     /** A builder over any source of clusters: for tests that boot no VMs. */
@@ -261,7 +262,10 @@ public final class AntriebMcpServer implements AutoCloseable {
             return this;
         }
 
-        /** The catalog of saved artifacts (default: built-in runbooks and host images, read-only). */
+        /**
+         * The catalog of saved artifacts (default: {@code antrieb}'s catalog, one namespace per account; over a
+         * bare cluster source, the built-in runbooks and host images, read-only).
+         */
         public Builder catalog(Catalog catalog) {
             this.catalog = catalog;
             return this;

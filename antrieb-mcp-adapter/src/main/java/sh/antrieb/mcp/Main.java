@@ -243,9 +243,8 @@ public final class Main {
             ab.execTimeout(Duration.ofSeconds(o.intValue("--exec-timeout-seconds", 600, 1, 86_400)));
         }
         Antrieb antrieb = ab.build();
-        // Saved artifacts live in the core catalog, one namespace per account.
-        AntriebMcpServer.Builder sb = AntriebMcpServer.builder(antrieb).stateDir(stateDir(o)).limits(limits)
-                .catalog(new sh.antrieb.mcp.internal.CoreCatalog(antrieb));
+        // Saved artifacts live in the core catalog (the builder's default), one namespace per account.
+        AntriebMcpServer.Builder sb = AntriebMcpServer.builder(antrieb).stateDir(stateDir(o)).limits(limits);
         o.values("--allowed-origin").forEach(sb::allowedOrigin);
         o.values("--allowed-host").forEach(sb::allowedHost);
         Running r;

@@ -53,7 +53,7 @@ class McpHttpIT {
 
     @BeforeAll
     static void start() {
-        antrieb = ItSupport.antrieb().build();
+        antrieb = ItSupport.antrieb().catalogDir(state.resolve("catalog")).build();
         server = AntriebMcpServer.builder(antrieb).stateDir(state).build();
         aliceKey = server.keys().create("alice", null, null).key();
         // bob: one cluster at a time and a short TTL, to see both limits on real VMs.

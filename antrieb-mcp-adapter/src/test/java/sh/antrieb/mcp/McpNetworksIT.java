@@ -28,7 +28,6 @@ import io.modelcontextprotocol.client.McpSyncClient;
 import sh.antrieb.Antrieb;
 import sh.antrieb.Cluster;
 import sh.antrieb.ImageImport;
-import sh.antrieb.mcp.internal.CoreCatalog;
 
 /**
  * Declared networks over MCP on real VMs, with the SDK's own HTTP client and the core catalog: one
@@ -55,7 +54,7 @@ class McpNetworksIT {
     @BeforeAll
     static void start() {
         antrieb = ItSupport.antrieb().catalogDir(catalogDir).build();
-        server = AntriebMcpServer.builder(antrieb).stateDir(state).catalog(new CoreCatalog(antrieb)).build();
+        server = AntriebMcpServer.builder(antrieb).stateDir(state).build();
         String aliceKey = server.keys().create("alice", null, null).key();
         String bobKey = server.keys().create("bob", null, null).key();
         URI url = server.startHttp("127.0.0.1", 0);
