@@ -349,7 +349,7 @@ class ExtensionLifecycleTest {
                 "phase:   test",
                 "failure: java.lang.AssertionError: Expecting the command to succeed",
                 "cluster fake1  (field FailingTestFixture.shared)",
-                "nodes:   node1 10.0.0.10 (debian12), node2 10.0.0.11 (debian12)",
+                "nodes:   node1 10.99.0.10 (debian12), node2 10.99.0.11 (debian12)",
                 "(before this test: from @BeforeAll methods and earlier tests)",
                 "node2  exit 0", "$ apt-get install -y nginx",
                 "(during this test)",

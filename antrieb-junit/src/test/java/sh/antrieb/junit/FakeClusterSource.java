@@ -1,24 +1,16 @@
 package sh.antrieb.junit;
 
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import sh.antrieb.Accelerator;
 import sh.antrieb.Cluster;
-import sh.antrieb.ClusterExpiredException;
 import sh.antrieb.ClusterSpec;
 import sh.antrieb.ExecOptions;
 import sh.antrieb.ExecResult;
-import sh.antrieb.Node;
-import sh.antrieb.NoSuchNodeException;
 
 /**
  * An in-memory cluster source for testing the extension's lifecycle without VMs: clusters are plain
@@ -76,62 +68,16 @@ final class FakeClusterSource implements ClusterSource {
         EVENTS.add("source closed");
     }
 
-    static final class FakeCluster implements Cluster {
-        private final String id;
-        private final ClusterSpec spec;
-        private final List<Node> nodes = new ArrayList<>();
-        private final List<ExecResult> history = Collections.synchronizedList(new ArrayList<>());
-        private final AtomicBoolean closed = new AtomicBoolean();
-        private final Instant createdAt = Instant.now();
-
+    /** Commands succeed unless they start with {@code fail}; closing is recorded in {@link #EVENTS}. */
+    static final class FakeCluster extends sh.antrieb.FakeCluster {
         FakeCluster(String id, ClusterSpec spec) {
-            this.id = id;
-            this.spec = spec;
-            List<String> images = spec.nodeImages();
-            for (int i = 0; i < images.size(); i++) {
-                nodes.add(new Node("node" + (i + 1), i + 1, images.get(i), "10.0.0." + (10 + i)));
-            }
+            super(id, spec);
         }
 
         @Override
-        public String id() {
-            return id;
-        }
-
-        @Override
-        public List<Node> nodes() {
-            return List.copyOf(nodes);
-        }
-
-        @Override
-        public Node node(String name) {
-            return nodes.stream().filter(n -> n.name().equals(name)).findFirst()
-                    .orElseThrow(() -> new NoSuchNodeException(id, name, nodes.stream().map(Node::name).toList()));
-        }
-
-        @Override
-        public ExecResult exec(String node, String command, ExecOptions options) {
-            if (closed.get()) {
-                throw new ClusterExpiredException(id, "closed");
-            }
-            node(node);
+        protected ExecResult run(String node, String command, ExecOptions options) {
             boolean fail = command.startsWith("fail");
-            ExecResult r = new ExecResult(node, command, fail ? 1 : 0, "ran " + command + " on " + node + "\n",
-                    fail ? "boom: " + command + "\n" : "", Instant.now(), Duration.ofMillis(3), false);
-            history.add(r);
-            return r;
-        }
-
-        @Override
-        public CompletableFuture<ExecResult> execAsync(String node, String command, ExecOptions options) {
-            return CompletableFuture.completedFuture(exec(node, command, options));
-        }
-
-        @Override
-        public List<ExecResult> history() {
-            synchronized (history) {
-                return List.copyOf(history);
-            }
+            return result(node, command, fail ? 1 : 0, "ran " + command + " on " + node + "\n", fail ? "boom: " + command + "\n" : "");
         }
 
         @Override
@@ -141,41 +87,9 @@ final class FakeClusterSource implements ClusterSource {
         }
 
         @Override
-        public ClusterSpec spec() {
-            return spec;
-        }
-
-        @Override
-        public Accelerator accelerator() {
-            return Accelerator.TCG;
-        }
-
-        @Override
-        public Duration provisionTime() {
-            return Duration.ofMillis(1);
-        }
-
-        @Override
-        public Instant createdAt() {
-            return createdAt;
-        }
-
-        @Override
-        public Instant expiresAt() {
-            return createdAt.plus(Duration.ofMinutes(10));
-        }
-
-        @Override
-        public boolean isOpen() {
-            return !closed.get();
-        }
-
-        @Override
-        public void close() {
-            if (closed.compareAndSet(false, true)) {
-                OPEN.decrementAndGet();
-                EVENTS.add("close " + id);
-            }
+        protected void onClose() {
+            OPEN.decrementAndGet();
+            EVENTS.add("close " + id());
         }
     }
 }

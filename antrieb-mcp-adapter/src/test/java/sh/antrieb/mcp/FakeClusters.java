@@ -1,24 +1,16 @@
 package sh.antrieb.mcp;
 
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import sh.antrieb.Accelerator;
 import sh.antrieb.Cluster;
-import sh.antrieb.ClusterExpiredException;
 import sh.antrieb.ClusterSpec;
 import sh.antrieb.ExecOptions;
 import sh.antrieb.ExecResult;
 import sh.antrieb.InvalidSpecException;
-import sh.antrieb.NoSuchNodeException;
-import sh.antrieb.Node;
 import sh.antrieb.mcp.internal.ClusterSource;
 
 /**
@@ -47,67 +39,19 @@ final class FakeClusters implements ClusterSource {
     }
 
     /** A cluster in memory; expires at its TTL like a real one. */
-    static final class FakeCluster implements Cluster {
-        private final String id;
-        private final ClusterSpec spec;
-        private final List<Node> nodes = new ArrayList<>();
-        private final Instant createdAt = Instant.now();
-        private final Instant expiresAt;
-        private final List<ExecResult> history = Collections.synchronizedList(new ArrayList<>());
-        volatile boolean closed;
+    static final class FakeCluster extends sh.antrieb.FakeCluster {
         volatile Map<String, String> lastSecretEnv = Map.of();
 
         FakeCluster(String id, ClusterSpec spec) {
-            this.id = id;
-            this.spec = spec;
-            this.expiresAt = createdAt.plus(spec.ttl().orElse(Duration.ofMinutes(10)));
-            List<String> images = spec.nodeImages();
-            for (int i = 0; i < images.size(); i++) {
-                String name = "node" + (i + 1);
-                if (!spec.declaresNetworks()) {
-                    nodes.add(new Node(name, i + 1, images.get(i), "10.99.0." + (10 + i)));
-                    continue;
-                }
-                // Like core: an address on each DHCP network (10.99.<network index>.<10 + node index>), else the control address.
-                Map<String, String> addresses = new java.util.LinkedHashMap<>();
-                for (String net : spec.nics().get(name)) {
-                    for (int k = 0; k < spec.networks().size(); k++) {
-                        if (spec.networks().get(k).name().equals(net) && spec.networks().get(k).dhcp()) {
-                            addresses.put(net, "10.99." + (k + 1) + "." + (10 + i));
-                        }
-                    }
-                }
-                String ip = addresses.isEmpty() ? "100.64.0." + (10 + i) : addresses.values().iterator().next();
-                nodes.add(new Node(name, i + 1, images.get(i), ip, addresses));
-            }
+            super(id, spec);
         }
 
         @Override
-        public String id() {
-            return id;
-        }
-
-        @Override
-        public List<Node> nodes() {
-            return List.copyOf(nodes);
-        }
-
-        @Override
-        public Node node(String name) {
-            return nodes.stream().filter(n -> n.name().equals(name)).findFirst()
-                    .orElseThrow(() -> new NoSuchNodeException(id, name, nodes.stream().map(Node::name).toList()));
-        }
-
-        @Override
-        public ExecResult exec(String node, String command, ExecOptions options) {
-            if (!isOpen()) {
-                throw new ClusterExpiredException(id, closed ? "was closed" : "expired at its TTL (" + expiresAt + ")");
-            }
-            node(node);
+        protected ExecResult run(String node, String command, ExecOptions options) {
             lastSecretEnv = options.secretEnv();
             if (command.equals("unreachable")) {
-                return new ExecResult(node, command, -1, "", "[antrieb: " + node + " is not reachable over its control connection; if it is rebooting, retry in a few seconds]\n",
-                        Instant.now(), Duration.ofMillis(3), false);
+                return result(node, command, -1, "", "[antrieb: " + node
+                        + " is not reachable over its control connection; if it is rebooting, retry in a few seconds]\n");
             }
             if (command.startsWith("sleep ")) {
                 try {
@@ -116,60 +60,13 @@ final class FakeClusters implements ClusterSource {
                     Thread.currentThread().interrupt();
                 }
             }
-            ExecResult r = new ExecResult(node, command, command.equals("false") ? 1 : 0, "ran on " + node + ": " + command + "\n",
-                    "", Instant.now(), Duration.ofMillis(5), false);
-            history.add(r);
-            return r;
+            return result(node, command, command.equals("false") ? 1 : 0, "ran on " + node + ": " + command + "\n", "");
         }
 
+        /** Concurrently, as a real cluster runs them: a {@code sleep} must not hold up other calls. */
         @Override
         public CompletableFuture<ExecResult> execAsync(String node, String command, ExecOptions options) {
             return CompletableFuture.supplyAsync(() -> exec(node, command, options));
-        }
-
-        @Override
-        public List<ExecResult> history() {
-            return List.copyOf(history);
-        }
-
-        @Override
-        public String consoleTail(String node, int lines) {
-            return "";
-        }
-
-        @Override
-        public ClusterSpec spec() {
-            return spec;
-        }
-
-        @Override
-        public Accelerator accelerator() {
-            return Accelerator.TCG;
-        }
-
-        @Override
-        public Duration provisionTime() {
-            return Duration.ofMillis(42);
-        }
-
-        @Override
-        public Instant createdAt() {
-            return createdAt;
-        }
-
-        @Override
-        public Instant expiresAt() {
-            return expiresAt;
-        }
-
-        @Override
-        public boolean isOpen() {
-            return !closed && Instant.now().isBefore(expiresAt);
-        }
-
-        @Override
-        public void close() {
-            closed = true;
         }
     }
 }

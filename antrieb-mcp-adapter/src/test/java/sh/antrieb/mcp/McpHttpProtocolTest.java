@@ -110,7 +110,7 @@ class McpHttpProtocolTest {
 
             assertThat(ok(call(c, "delete", Map.of("type", "cluster", "name", id))))
                     .containsEntry("deleted", true).containsEntry("type", "cluster").containsEntry("name", id);
-            assertThat(clusters.made.get(id).closed).isTrue();
+            assertThat(clusters.made.get(id).isOpen()).isFalse();
             assertThat(ids(ok(call(c, "search", Map.of("type", "cluster"))))).doesNotContain(id);
 
             assertClusterExpired(() -> call(c, "exec", Map.of("session_id", id, "node", "node1", "command", "true")), id);
