@@ -8,6 +8,7 @@ import static sh.antrieb.mcp.McpTestClients.ok;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,6 +29,7 @@ import io.modelcontextprotocol.client.McpSyncClient;
 import sh.antrieb.Antrieb;
 import sh.antrieb.Cluster;
 import sh.antrieb.ImageImport;
+import sh.antrieb.internal.ImageStore;
 
 /**
  * Declared networks over MCP on real VMs, with the SDK's own HTTP client and the core catalog: one
@@ -167,25 +169,33 @@ class McpNetworksIT {
     @Test
     @Order(4)
     @SuppressWarnings("unchecked")
-    void savedImagesResolveInTheCallersNamespace() throws Exception {
-        // An image in alice's namespace without a kernel: provisioning it fails at resolution, before any VM,
-        // with a message that shows which image the name resolved to.
-        Path disk = catalogDir.resolve("tiny.qcow2");
-        Process p = new ProcessBuilder("qemu-img", "create", "-q", "-f", "qcow2", disk.toString(), "16M").inheritIO().start();
-        assertThat(p.waitFor()).isZero();
-        antrieb.catalog("alice").importImage("tiny", ImageImport.disk(disk));
+    void importedImagesBootByShortNameInTheirOwnersNamespaceOnly() throws Exception {
+        // alice imports this host's debian12 disk, kernel and initramfs under a name of her own (as a host with
+        // another distribution's cloud image would), and provisions it by that short name.
+        Path base = Path.of(System.getenv().getOrDefault("ANTRIEB_IMAGE_CACHE", "/var/cache/antrieb/images"))
+                .resolve("debian12-" + ImageStore.recipeHash("debian12"));
+        antrieb.catalog("alice").importImage("mydebian", ImageImport.disk(base.resolve("disk.qcow2"))
+                .kernel(base.resolve("vmlinuz"), base.resolve("initrd.img"), Files.readString(base.resolve("cmdline")).strip())
+                .description("debian12 brought in as an import"));
 
-        assertThat(error(call(alice, "provision", Map.of("cluster", List.of("tiny"))))).extracting("message").asString()
-                .contains("alice/tiny").contains("firmware");
+        Map<String, Object> p = ok(call(alice, "provision", Map.of("cluster", List.of("mydebian"))));
+        String imported = (String) p.get("session_id");
+        assertThat(p.get("node_images").toString()).contains("mydebian");
+        Map<String, Object> r = ok(call(alice, "exec", Map.of("session_id", imported, "node", "node1",
+                "command", "hostname; cat /etc/debian_version")));
+        assertThat(r).containsEntry("exit_code", 0);
+        assertThat((String) r.get("stdout")).startsWith("node1\n12.");
+        assertThat(ok(call(alice, "delete", Map.of("type", "cluster", "name", imported)))).containsEntry("deleted", true);
+
         Map<String, Object> unknown = error(call(alice, "provision", Map.of("cluster", List.of("no-such-image"))));
         assertThat(unknown).containsEntry("error", "unknown_image");
-        assertThat((List<String>) unknown.get("available_images")).contains("debian12", "tiny");
+        assertThat((List<String>) unknown.get("available_images")).contains("debian12", "mydebian");
 
-        assertThat(error(call(bob, "provision", Map.of("cluster", List.of("alice/tiny"))))).containsEntry("error", "forbidden_namespace");
-        assertThat(error(call(bob, "provision", Map.of("cluster", List.of("antrieb:alice/tiny:v1"))))).containsEntry("error", "forbidden_namespace");
-        Map<String, Object> bobs = error(call(bob, "provision", Map.of("cluster", List.of("tiny"))));
+        assertThat(error(call(bob, "provision", Map.of("cluster", List.of("alice/mydebian"))))).containsEntry("error", "forbidden_namespace");
+        assertThat(error(call(bob, "provision", Map.of("cluster", List.of("antrieb:alice/mydebian:v1"))))).containsEntry("error", "forbidden_namespace");
+        Map<String, Object> bobs = error(call(bob, "provision", Map.of("cluster", List.of("mydebian"))));
         assertThat(bobs).containsEntry("error", "unknown_image");
-        assertThat((List<String>) bobs.get("available_images")).contains("debian12").doesNotContain("tiny");
+        assertThat((List<String>) bobs.get("available_images")).contains("debian12").doesNotContain("mydebian");
     }
 
     @Test
