@@ -4,8 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,24 +14,14 @@ import sh.antrieb.ExecResult;
 
 /**
  * {@code antrieb/ansible-controller} on a fresh cluster the runbook provisions itself
- * ({@link Runbook#run(Antrieb)}): Ansible from Debian's packages on node1 manages node2 and node3.
+ * ({@link Runbook#run(Antrieb)}): node1 on the {@code ansible-controller} stack image (Debian's ansible-core,
+ * built on first use and cached) manages node2 and node3.
  */
 class AnsibleControllerRunbookIT {
     private static final Logger log = LoggerFactory.getLogger(AnsibleControllerRunbookIT.class);
 
-    private static Antrieb antrieb;
-
-    @BeforeAll
-    static void client() {
-        antrieb = RealGuests.client();
-    }
-
-    @AfterAll
-    static void close() {
-        if (antrieb != null) {
-            antrieb.close();
-        }
-    }
+    @AutoClose
+    private static final Antrieb antrieb = RealGuests.client();
 
     @Test
     void theControllerManagesBothTargetsAndASecondRunChangesNothing() {
@@ -50,7 +39,7 @@ class AnsibleControllerRunbookIT {
 
         // Ansible came from Debian's package and reached exactly the two targets.
         String install = result.steps().get(0).commands().get(0).stdout();
-        assertThat(install).contains("Setting up ansible-core ").containsPattern("(?m)^ansible \\[core 2\\.\\d+\\.\\d+\\]$");
+        assertThat(install).containsPattern("(?m)^ansible-core\t2\\.").containsPattern("(?m)^ansible \\[core 2\\.\\d+\\.\\d+\\]$");
         String inventory = result.steps().get(1).commands().get(0).stdout();
         assertThat(inventory).contains("node2 ansible_host=").contains("node3 ansible_host=").doesNotContain("node1 ansible_host=");
         String ping = inventory.substring(inventory.indexOf("[targets:vars]"));

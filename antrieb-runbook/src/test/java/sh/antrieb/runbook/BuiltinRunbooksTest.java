@@ -67,9 +67,10 @@ class BuiltinRunbooksTest {
     }
 
     @Test
-    void builtinsUseOnlyDebianImages() {
+    void builtinsUseOnlyImagesBuiltFromDebiansArchive() {
+        // debian12 and the stack images on top of it, whose recipes install Debian packages only.
         for (String name : Runbook.builtins()) {
-            assertThat(Runbook.builtin(name).topology().nodeImages()).as(name).containsOnly("debian12");
+            assertThat(Runbook.builtin(name).topology().nodeImages()).as(name).isSubsetOf("debian12", "ansible-controller", "podman");
         }
     }
 

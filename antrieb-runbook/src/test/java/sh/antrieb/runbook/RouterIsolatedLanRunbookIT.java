@@ -6,8 +6,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,19 +23,8 @@ import sh.antrieb.ExecResult;
 class RouterIsolatedLanRunbookIT {
     private static final Logger log = LoggerFactory.getLogger(RouterIsolatedLanRunbookIT.class);
 
-    private static Antrieb antrieb;
-
-    @BeforeAll
-    static void client() {
-        antrieb = RealGuests.client();
-    }
-
-    @AfterAll
-    static void close() {
-        if (antrieb != null) {
-            antrieb.close();
-        }
-    }
+    @AutoClose
+    private static final Antrieb antrieb = RealGuests.client();
 
     @Test
     void theLanReachesWanOnlyThroughTheRoutersNat() {
