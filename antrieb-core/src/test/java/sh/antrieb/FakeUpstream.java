@@ -11,13 +11,15 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * "The outside" for network tests, without leaving the machine: a network namespace joined to the host by
- * a veth pair, {@value #HOST_SIDE} on the host and {@value #ADDRESS} inside, where tiny HTTP servers answer
- * on the given ports with {@code upstream:<port>}. Guests reach it the way they would reach the internet:
+ * a veth pair, {@link #HOST_SIDE} on the host and {@link #ADDRESS} inside (a /30 of TEST-NET-2 picked by
+ * this JVM's pid, so that test JVMs running at once do not collide), where tiny HTTP servers answer on the
+ * given ports with {@code upstream:<port>}. Guests reach it the way they would reach the internet:
  * routed and masqueraded by the host.
  */
 final class FakeUpstream implements AutoCloseable {
-    static final String HOST_SIDE = "198.51.100.1";
-    static final String ADDRESS = "198.51.100.2";
+    private static final int SLOT = (int) (ProcessHandle.current().pid() % 64);
+    static final String HOST_SIDE = "198.51.100." + (4 * SLOT + 1);
+    static final String ADDRESS = "198.51.100." + (4 * SLOT + 2);
 
     private final String ns;
     private final String veth;
@@ -35,9 +37,9 @@ final class FakeUpstream implements AutoCloseable {
         try {
             up.run("ip", "netns", "add", up.ns);
             up.run("ip", "link", "add", up.veth, "type", "veth", "peer", "name", "eth0", "netns", up.ns);
-            up.run("ip", "addr", "add", HOST_SIDE + "/24", "dev", up.veth);
+            up.run("ip", "addr", "add", HOST_SIDE + "/30", "dev", up.veth);
             up.run("ip", "link", "set", up.veth, "up");
-            up.run("ip", "netns", "exec", up.ns, "ip", "addr", "add", ADDRESS + "/24", "dev", "eth0");
+            up.run("ip", "netns", "exec", up.ns, "ip", "addr", "add", ADDRESS + "/30", "dev", "eth0");
             up.run("ip", "netns", "exec", up.ns, "ip", "link", "set", "eth0", "up");
             up.run("ip", "netns", "exec", up.ns, "ip", "link", "set", "lo", "up");
             up.run("ip", "netns", "exec", up.ns, "ip", "route", "add", "default", "via", HOST_SIDE);
