@@ -30,6 +30,11 @@ final class BoundedOutput extends OutputStream {
         dropped += len - room;
     }
 
+    /** Counts {@code n} bytes that were cut before they reached this buffer (by the guest's exec agent). */
+    synchronized void addDropped(long n) {
+        dropped += n;
+    }
+
     /** The text kept, with a marker naming how much was cut. */
     synchronized String text() {
         String s = kept.toString(StandardCharsets.UTF_8);

@@ -127,6 +127,16 @@ public final class LibvirtCluster implements Cluster {
         return r;
     }
 
+    /** Waits until every node runs commands through its exec agent; false if one does not within {@code timeout}. */
+    boolean awaitExecAgents(Duration timeout) throws InterruptedException {
+        for (Member m : members.values()) {
+            if (!m.channel().awaitAgent(timeout)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     @Override
     public CompletableFuture<ExecResult> execAsync(String node, String command, ExecOptions options) {
         member(node);

@@ -12,6 +12,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import org.apache.sshd.client.channel.ChannelExec;
 import org.apache.sshd.client.channel.ClientChannelEvent;
@@ -24,10 +27,19 @@ import sh.antrieb.ExecResult;
 /**
  * The control connection to one node: an SSH session over the cluster's control network, opened
  * lazily and reopened after the guest reboots. Many commands may run over it at once.
+ *
+ * <p>Commands go through the node's {@link ExecAgent} once it runs on the current session (it is
+ * started in the background by {@link #prepareAgent()} and after every reconnect); until then, or if
+ * it cannot start, each command gets its own SSH exec channel.
  */
 public final class NodeChannel implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(NodeChannel.class);
     private static final Duration RECONNECT_TIMEOUT = Duration.ofSeconds(10);
+    /** TCP connect timeout of readiness probes: short, so a node that just got its address is seen soon. */
+    private static final Duration CONNECT_PROBE_TIMEOUT = Duration.ofMillis(1000);
+    private static final Duration AGENT_START_TIMEOUT = Duration.ofSeconds(60);
+    /** After a timeout kill, how long to wait for the last output of the command. */
+    private static final Duration KILL_GRACE = Duration.ofSeconds(2);
 
     private final String node;
     private final String address;
@@ -37,6 +49,9 @@ public final class NodeChannel implements AutoCloseable {
     private final long outputLimit;
     private ClientSession session;
     private boolean closed;
+    private ExecAgent agent;
+    /** The session an agent was last started (or tried) on: one attempt per session. */
+    private ClientSession agentTriedOn;
 
     public NodeChannel(String node, String address, PublicKey hostKey, KeyPair identity, SshTransport transport, long outputLimit) {
         this.node = node;
@@ -55,22 +70,111 @@ public final class NodeChannel implements AutoCloseable {
     /** One attempt to connect, for readiness checks; true when an authenticated session is open. */
     public boolean tryConnect(Duration timeout) {
         try {
-            session(timeout);
+            session(CONNECT_PROBE_TIMEOUT, timeout);
             return true;
         } catch (IOException e) {
-            log.trace("{} not ready yet: {}", node, e.toString());
+            log.debug("{} not ready yet: {}", node, e.toString());
             return false;
         }
     }
 
-    private synchronized ClientSession session(Duration timeout) throws IOException {
+    private ClientSession session(Duration timeout) throws IOException {
+        return session(timeout, timeout);
+    }
+
+    private synchronized ClientSession session(Duration connectTimeout, Duration authTimeout) throws IOException {
         if (closed) {
             throw new IOException("control connection of " + node + " is closed");
         }
         if (session == null || session.isClosing() || session.isClosed()) {
-            session = transport.connect(address, 22, hostKey, identity, timeout);
+            session = transport.connect(address, 22, hostKey, identity, connectTimeout, authTimeout);
         }
         return session;
+    }
+
+    /** Starts the exec agent in the background if the current session has none; never blocks for long. */
+    public void prepareAgent() {
+        try {
+            agent(session(RECONNECT_TIMEOUT));
+        } catch (IOException e) {
+            log.debug("{}: no session for the exec agent yet: {}", node, e.toString());
+        }
+    }
+
+    /** Waits until commands go through the exec agent; false if it is not running after {@code timeout}. */
+    boolean awaitAgent(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            prepareAgent();
+            synchronized (this) {
+                if (agent != null && agent.isOpen() && agent.session() == session) {
+                    return true;
+                }
+            }
+            Thread.sleep(100);
+        }
+        return false;
+    }
+
+    /** The running agent of {@code s}, or null (and its start is kicked off once per session). */
+    private synchronized ExecAgent agent(ClientSession s) {
+        if (agent != null && agent.session() == s && agent.isOpen()) {
+            return agent;
+        }
+        if (agentTriedOn != s && !closed) {
+            agentTriedOn = s;
+            Thread t = new Thread(() -> startAgent(s), "antrieb-agent-" + node);
+            t.setDaemon(true);
+            t.start();
+        }
+        return null;
+    }
+
+    private void startAgent(ClientSession s) {
+        long t0 = System.nanoTime();
+        try {
+            ExecAgent a = ExecAgent.start(node, s, outputLimit, AGENT_START_TIMEOUT);
+            synchronized (this) {
+                if (closed || session != s) {
+                    a.close();
+                    return;
+                }
+                if (agent != null) {
+                    agent.close();
+                }
+                agent = a;
+            }
+            log.debug("{}: exec agent ready after {} ms", node, (System.nanoTime() - t0) / 1_000_000);
+        } catch (IOException | RuntimeException e) {
+            synchronized (this) {
+                if (closed || session != s) {
+                    log.debug("{}: exec agent start abandoned ({})", node, e.toString());
+                    return;
+                }
+            }
+            log.warn("{}: exec agent did not start ({}); commands use one SSH channel each", node, e.toString());
+        }
+    }
+
+    /**
+     * The agent's channel ended under a command. When the session went with it (a reboot), the next command
+     * reconnects and starts a new agent; when only the agent died, this session keeps using plain channels.
+     *
+     * @return whether the session was lost too
+     */
+    private boolean agentFailed(ExecAgent a, ClientSession s) {
+        synchronized (this) {
+            if (agent == a) {
+                agent = null;
+            }
+        }
+        a.close();
+        if (s.isClosing() || s.isClosed()) {
+            dropSession(s);
+            return true;
+        }
+        log.warn("{}: the exec agent ended while the session stayed up; commands use one SSH channel each", node);
+        return false;
     }
 
     private synchronized void dropSession(ClientSession broken) {
@@ -96,6 +200,10 @@ public final class NodeChannel implements AutoCloseable {
         String execId = UUID.randomUUID().toString().replace("-", "");
         Map<String, String> fullEnv = new LinkedHashMap<>(env);
         fullEnv.put("ANTRIEB_EXEC_ID", execId);
+        ExecAgent a = agent(s);
+        if (a != null) {
+            return execViaAgent(a, s, command, fullEnv, timeout, started, t0);
+        }
         // The shell's pid is its session id (sshd calls setsid), so a timeout can kill exactly this command's
         // process group, sparing what it started with `setsid`. Same line, so the user's line numbers hold.
         String wrapped = "echo $$ >/run/antrieb-exec-$ANTRIEB_EXEC_ID; trap 'rm -f /run/antrieb-exec-$ANTRIEB_EXEC_ID' EXIT; " + command;
@@ -112,10 +220,7 @@ public final class NodeChannel implements AutoCloseable {
             if (!events.contains(ClientChannelEvent.CLOSED)) {
                 kill(s, execId);
                 ch.close(true);
-                return new ExecResult(node, command, -1, out.text(),
-                        err.text() + "\n[antrieb: command timed out after " + timeout.toSeconds() + " s on " + node
-                                + "; its processes were killed. Raise the timeout, or start long work in the background with `nohup setsid ... &`]\n",
-                        started, elapsed(t0), true);
+                return timedOut(command, out, err, timeout, started, t0);
             }
             Integer status = ch.getExitStatus();
             if (status == null) {
@@ -138,6 +243,58 @@ public final class NodeChannel implements AutoCloseable {
                 ch.close(false);
             }
         }
+    }
+
+    private ExecResult execViaAgent(ExecAgent a, ClientSession s, String command, Map<String, String> env, Duration timeout,
+                                    Instant started, long t0) {
+        ExecAgent.Pending p;
+        try {
+            p = a.submit(command, env);
+        } catch (IOException e) {
+            agentFailed(a, s);
+            return unreachable(command, started, t0, e);
+        }
+        ExecAgent.Exit x;
+        try {
+            x = p.done().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            try {
+                a.kill(p.id());
+                p.done().get(KILL_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (IOException | ExecutionException | TimeoutException k) {
+                log.warn("could not confirm the kill of a timed-out command on {}: {}", node, k.toString());
+            } catch (InterruptedException k) {
+                Thread.currentThread().interrupt();
+            }
+            return timedOut(command, p.out(), p.err(), timeout, started, t0);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            try {
+                a.kill(p.id());
+            } catch (IOException k) {
+                log.warn("could not kill an interrupted command on {}: {}", node, k.toString());
+            }
+            return new ExecResult(node, command, -1, p.out().text(), p.err().text() + "[antrieb: interrupted]\n", started, elapsed(t0), false);
+        } catch (ExecutionException e) {
+            boolean sessionLost = agentFailed(a, s);
+            return new ExecResult(node, command, -1, p.out().text(), p.err().text() + (sessionLost
+                    ? "[antrieb: connection to " + node + " was lost before the command finished (is it rebooting?)]\n"
+                    : "[antrieb: the exec agent on " + node + " ended before the command finished, which may still run; "
+                            + "later commands run over one SSH channel each]\n"),
+                    started, elapsed(t0), false);
+        }
+        if (!x.signal().isEmpty()) {
+            return new ExecResult(node, command, 128 + signalNumber(x.signal()), p.out().text(),
+                    p.err().text() + "[antrieb: command killed by signal " + x.signal() + "]\n", started, elapsed(t0), false);
+        }
+        return new ExecResult(node, command, x.code(), p.out().text(), p.err().text(), started, elapsed(t0), false);
+    }
+
+    private ExecResult timedOut(String command, BoundedOutput out, BoundedOutput err, Duration timeout, Instant started, long t0) {
+        return new ExecResult(node, command, -1, out.text(),
+                err.text() + "\n[antrieb: command timed out after " + timeout.toSeconds() + " s on " + node
+                        + "; its processes were killed. Raise the timeout, or start long work in the background with `nohup setsid ... &`]\n",
+                started, elapsed(t0), true);
     }
 
     private void kill(ClientSession s, String execId) {
@@ -176,6 +333,10 @@ public final class NodeChannel implements AutoCloseable {
     @Override
     public synchronized void close() {
         closed = true;
+        if (agent != null) {
+            agent.close();
+            agent = null;
+        }
         if (session != null) {
             session.close(true);
             session = null;

@@ -211,6 +211,8 @@ public final class Provisioner {
         }
         Duration took = Duration.ofNanos(System.nanoTime() - startNanos);
         log.info("cluster {}: {} node(s) ready in {} ms ({})", label.id(), n, took.toMillis(), accelerator);
+        // Exec agents start once every node is up (not while others still boot on the same host cores).
+        members.forEach(m -> m.channel().prepareAgent());
         return new LibvirtCluster(label, spec, accelerator, members, createdAt, took, host, settings, executor, onClose);
     }
 
@@ -271,7 +273,7 @@ public final class Provisioner {
         long t0 = System.nanoTime();
         long nextReport = t0 + 15_000_000_000L;
         while (true) {
-            if (channel.tryConnect(Duration.ofSeconds(3))) {
+            if (channel.tryConnect(Duration.ofSeconds(10))) {
                 log.info("{} answered SSH after {} ms", node, (System.nanoTime() - t0) / 1_000_000);
                 return;
             }

@@ -6,6 +6,7 @@ import java.security.PublicKey;
 import java.time.Duration;
 
 import org.apache.sshd.client.SshClient;
+import org.apache.sshd.client.future.ConnectFuture;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.AttributeRepository;
 import org.apache.sshd.common.AttributeRepository.AttributeKey;
@@ -49,12 +50,33 @@ public final class SshTransport implements AutoCloseable {
      * @throws IOException when the node does not answer, or answers with another host key
      */
     public ClientSession connect(String host, int port, PublicKey hostKey, KeyPair identity, Duration timeout) throws IOException {
-        ClientSession session = client.connect("root", host, port, AttributeRepository.ofKeyValuePair(EXPECTED_HOST_KEY, hostKey))
-                .verify(timeout).getSession();
+        return connect(host, port, hostKey, identity, timeout, timeout);
+    }
+
+    /**
+     * Opens an authenticated root session, waiting at most {@code connectTimeout} for the TCP connection and
+     * {@code authTimeout} for key exchange and authentication (slow in a guest under emulation). A connection
+     * that completes after its timeout is closed.
+     *
+     * @throws IOException when the node does not answer, or answers with another host key
+     */
+    public ClientSession connect(String host, int port, PublicKey hostKey, KeyPair identity, Duration connectTimeout,
+                                 Duration authTimeout) throws IOException {
+        ConnectFuture connecting = client.connect("root", host, port, AttributeRepository.ofKeyValuePair(EXPECTED_HOST_KEY, hostKey));
+        if (!connecting.await(connectTimeout)) {
+            connecting.addListener(f -> {
+                if (f.isConnected()) {
+                    f.getSession().close(true);
+                }
+            });
+            connecting.cancel();
+            throw new IOException("no connection to " + host + ":" + port + " within " + connectTimeout.toMillis() + " ms");
+        }
+        ClientSession session = connecting.verify().getSession();
         boolean ok = false;
         try {
             session.addPublicKeyIdentity(identity);
-            session.auth().verify(timeout);
+            session.auth().verify(authTimeout);
             ok = true;
             return session;
         } finally {

@@ -1,0 +1,252 @@
+package sh.antrieb.internal;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.apache.sshd.client.channel.ChannelExec;
+import org.apache.sshd.client.session.ClientSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The guest side of exec: one long-lived SSH exec channel per node running a small python3 agent
+ * ({@code exec-agent.py}) that starts each command in its own bash and frames back its stdout, stderr
+ * and exit status. A command then costs a few frames on an open channel instead of a new SSH channel
+ * (and sshd's fork, set-up and bash start-up in the guest, slow under emulation).
+ */
+final class ExecAgent implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ExecAgent.class);
+    private static final byte[] MAGIC = "\0ANTRIEB-AGENT-1\0".getBytes(StandardCharsets.US_ASCII);
+    private static final String SOURCE = loadSource();
+
+    /** How a command ended: exit code (-1 if none), bytes the agent cut per stream, the killing signal or "". */
+    record Exit(int code, long droppedOut, long droppedErr, String signal) {
+    }
+
+    /** A submitted command. */
+    record Pending(int id, BoundedOutput out, BoundedOutput err, CompletableFuture<Exit> done) {
+    }
+
+    private final String node;
+    private final ClientSession session;
+    private final ChannelExec channel;
+    private final OutputStream toAgent;
+    private final long outputLimit;
+    private final Map<Integer, Pending> pending = new ConcurrentHashMap<>();
+    private final AtomicInteger ids = new AtomicInteger();
+    private final CompletableFuture<Void> hello = new CompletableFuture<>();
+    private volatile boolean open = true;
+
+    private ExecAgent(String node, ClientSession session, long outputLimit) throws IOException {
+        this.node = node;
+        this.session = session;
+        this.outputLimit = outputLimit;
+        String cmd = "exec python3 -S -I -c '" + SOURCE.replace("'", "'\\''") + "' " + outputLimit;
+        channel = session.createExecChannel(cmd);
+        channel.setOut(new FrameReader());
+        channel.setErr(new OutputStream() {
+            private final ByteArrayOutputStream line = new ByteArrayOutputStream();
+
+            @Override
+            public synchronized void write(int b) {
+                if (b == '\n') {
+                    log.warn("{} exec agent: {}", node, line.toString(StandardCharsets.UTF_8));
+                    line.reset();
+                } else if (line.size() < 4096) {
+                    line.write(b);
+                }
+            }
+        });
+        channel.addCloseFutureListener(f -> broken(new IOException("the exec agent's channel to " + node + " closed")));
+        channel.open().verify(Duration.ofSeconds(10));
+        toAgent = channel.getInvertedIn();
+    }
+
+    /** Starts the agent on {@code session} and waits until it says hello. */
+    static ExecAgent start(String node, ClientSession session, long outputLimit, Duration timeout) throws IOException {
+        ExecAgent a = new ExecAgent(node, session, outputLimit);
+        try {
+            a.hello.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return a;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            a.close();
+            throw new IOException("interrupted while starting the exec agent on " + node);
+        } catch (ExecutionException | TimeoutException e) {
+            a.close();
+            throw new IOException("exec agent on " + node + " did not start: " + e, e);
+        }
+    }
+
+    /** The SSH session this agent runs in. */
+    ClientSession session() {
+        return session;
+    }
+
+    boolean isOpen() {
+        return open && channel.isOpen() && !session.isClosing();
+    }
+
+    /** Sends a command to the agent; the result comes through {@link Pending#done()}. */
+    Pending submit(String command, Map<String, String> env) throws IOException {
+        int id = ids.incrementAndGet();
+        Pending p = new Pending(id, new BoundedOutput(outputLimit), new BoundedOutput(outputLimit), new CompletableFuture<>());
+        pending.put(id, p);
+        ByteArrayOutputStream payload = new ByteArrayOutputStream();
+        payload.writeBytes(ByteBuffer.allocate(4).putInt(env.size()).array());
+        for (Map.Entry<String, String> e : env.entrySet()) {
+            writeString(payload, e.getKey());
+            writeString(payload, e.getValue());
+        }
+        payload.writeBytes(command.getBytes(StandardCharsets.UTF_8));
+        try {
+            send('R', id, payload.toByteArray());
+        } catch (IOException e) {
+            pending.remove(id);
+            throw e;
+        }
+        if (!open) {
+            p.done().completeExceptionally(new IOException("the exec agent on " + node + " is gone"));
+        }
+        return p;
+    }
+
+    /** Kills the command's process group; its exit follows through {@link Pending#done()}. */
+    void kill(int id) throws IOException {
+        send('K', id, new byte[0]);
+    }
+
+    private static void writeString(ByteArrayOutputStream out, String s) {
+        byte[] b = s.getBytes(StandardCharsets.UTF_8);
+        out.writeBytes(ByteBuffer.allocate(4).putInt(b.length).array());
+        out.writeBytes(b);
+    }
+
+    private void send(char type, int id, byte[] payload) throws IOException {
+        ByteBuffer header = ByteBuffer.allocate(9).put((byte) type).putInt(id).putInt(payload.length);
+        synchronized (toAgent) {
+            toAgent.write(header.array());
+            toAgent.write(payload);
+            toAgent.flush();
+        }
+    }
+
+    private void broken(IOException cause) {
+        open = false;
+        hello.completeExceptionally(cause);
+        for (Pending p : pending.values()) {
+            p.done().completeExceptionally(cause);
+        }
+        pending.clear();
+    }
+
+    private void onFrame(char type, int id, byte[] payload) {
+        switch (type) {
+            case 'H' -> hello.complete(null);
+            case 'O', 'E' -> {
+                Pending p = pending.get(id);
+                if (p != null) {
+                    (type == 'O' ? p.out() : p.err()).write(payload, 0, payload.length);
+                }
+            }
+            case 'X' -> {
+                Pending p = pending.remove(id);
+                if (p != null) {
+                    ByteBuffer b = ByteBuffer.wrap(payload);
+                    int code = b.getInt();
+                    long dOut = b.getLong();
+                    long dErr = b.getLong();
+                    String signal = new String(payload, b.position(), b.remaining(), StandardCharsets.US_ASCII);
+                    p.out().addDropped(dOut);
+                    p.err().addDropped(dErr);
+                    p.done().complete(new Exit(code, dOut, dErr, signal));
+                }
+            }
+            default -> log.warn("{} exec agent: unknown frame type {}", node, (int) type);
+        }
+    }
+
+    /** Parses the agent's stdout: anything before the magic (a chatty ~/.bashrc), then frames. */
+    private final class FrameReader extends OutputStream {
+        private int magicAt;
+        private final byte[] header = new byte[9];
+        private int headerAt;
+        private byte[] payload;
+        private int payloadAt;
+
+        @Override
+        public void write(int b) {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public synchronized void write(byte[] b, int off, int len) {
+            int end = off + len;
+            int i = off;
+            while (i < end) {
+                if (magicAt < MAGIC.length) {
+                    byte x = b[i++];
+                    magicAt = x == MAGIC[magicAt] ? magicAt + 1 : (x == MAGIC[0] ? 1 : 0);
+                } else if (payload == null) {
+                    header[headerAt++] = b[i++];
+                    if (headerAt == header.length) {
+                        int n = ByteBuffer.wrap(header, 5, 4).getInt();
+                        payload = new byte[n];
+                        payloadAt = 0;
+                        if (n == 0) {
+                            frameDone();
+                        }
+                    }
+                } else {
+                    int n = Math.min(end - i, payload.length - payloadAt);
+                    System.arraycopy(b, i, payload, payloadAt, n);
+                    payloadAt += n;
+                    i += n;
+                    if (payloadAt == payload.length) {
+                        frameDone();
+                    }
+                }
+            }
+        }
+
+        private void frameDone() {
+            char type = (char) header[0];
+            int id = ByteBuffer.wrap(header, 1, 4).getInt();
+            byte[] p = payload;
+            payload = null;
+            headerAt = 0;
+            onFrame(type, id, p);
+        }
+    }
+
+    private static String loadSource() {
+        try (InputStream in = ExecAgent.class.getResourceAsStream("/sh/antrieb/core/agent/exec-agent.py")) {
+            if (in == null) {
+                throw new IllegalStateException("exec-agent.py missing from the classpath");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        open = false;
+        channel.close(true);
+        broken(new IOException("the exec agent on " + node + " was closed"));
+    }
+}
