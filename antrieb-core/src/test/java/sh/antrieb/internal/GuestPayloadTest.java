@@ -35,7 +35,7 @@ class GuestPayloadTest {
         String s = GuestPayload.script(config());
         assertThat(s).contains("name_nic 52:54:00:00:00:01 mgmt0", "name_nic 52:54:00:00:00:02 eth0")
                 .contains("Address=10.200.1.10/24", "Gateway=10.200.1.1", "nameserver 10.200.1.1")
-                .contains("hostname node1", CLUSTER.publicLine(), HOST.privateOpenSsh().strip())
+                .contains("echo node1 >/proc/sys/kernel/hostname", CLUSTER.publicLine(), HOST.privateOpenSsh().strip())
                 .contains("AcceptEnv *")
                 .doesNotContain("resize2fs");
         assertThat(s.indexOf("mgmt0")).isLessThan(s.indexOf(" eth0"));
