@@ -5,7 +5,8 @@
 #
 # Produces in OUT_DIR:
 #   disk.qcow2  ext4 on the whole disk (no partition table), 20 GiB virtual, the root filesystem
-#   vmlinuz     the Debian cloud kernel (linux-image-cloud-amd64) installed in that root filesystem
+#   vmlinuz     the Debian cloud kernel (linux-image-cloud-amd64) installed in that root filesystem, as an
+#               uncompressed ELF booted through its PVH entry when it has one (else the bzImage as installed)
 #   initrd.img  a tiny busybox initramfs: loads the virtio/fw_cfg modules, mounts /dev/vda rw, switch_root
 #   cmdline     one line: the kernel command line to boot this image with (callers append their own args)
 #   build.log   the noisy output of the build (debootstrap, apt, mkfs ...)
@@ -28,7 +29,7 @@ umask 022
 export LC_ALL=C.UTF-8
 
 SUITE=bookworm
-INCLUDE=systemd,systemd-sysv,udev,openssh-server,python3,curl,sudo,iproute2,ca-certificates,iputils-ping,netcat-openbsd,nftables,procps,kmod,less
+INCLUDE=systemd,systemd-sysv,udev,openssh-server,python3,curl,sudo,iproute2,ca-certificates,iputils-ping,netcat-openbsd,nftables,procps,kmod,less,bash-static
 DISK_SIZE=20G
 # Kernel modules the initramfs loads (with their dependencies, from the kernel's modules.dep).
 # Required ones must exist as a module or be built in; optional ones are skipped when absent.
@@ -94,7 +95,7 @@ on_exit() {
 # ---------------------------------------------------------------------------------------------------
 [ $# -eq 1 ] || { echo "usage: bash $0 OUT_DIR" >&2; exit 2; }
 [ "$(id -u)" = 0 ] || die "must run as root (debootstrap, chroot, mknod)"
-for tool in debootstrap chroot mkfs.ext4 qemu-img cpio flock awk truncate; do
+for tool in debootstrap chroot mkfs.ext4 qemu-img cpio flock awk truncate od; do
   command -v "$tool" >/dev/null || die "missing tool '$tool' (apt-get install debootstrap e2fsprogs qemu-utils cpio)"
 done
 BUSYBOX=
@@ -233,6 +234,39 @@ KVER=$KVERS
 KDIR=$ROOT/lib/modules/$KVER
 [ -f "$ROOT/boot/vmlinuz-$KVER" ] || die "kernel image /boot/vmlinuz-$KVER missing"
 cp "$ROOT/boot/vmlinuz-$KVER" "$WORK/vmlinuz"
+# Under emulation the bzImage's real-mode set-up and self-decompression cost seconds before the kernel's
+# first line. QEMU boots an uncompressed ELF vmlinux with a PVH entry note (CONFIG_PVH) directly, through
+# the same <kernel> element: so OUT_DIR/vmlinuz is that ELF when this kernel has the note, else the bzImage.
+pvh_kernel() {
+  local bz=$1 out=$2 sects poff plen start magic dec
+  sects=$(od -An -tu1 -j 0x1f1 -N1 "$bz" | tr -d ' ')
+  [ "$sects" -gt 0 ] || sects=4
+  poff=$(od -An -tu4 -j 0x248 -N4 "$bz" | tr -d ' ')
+  plen=$(od -An -tu4 -j 0x24c -N4 "$bz" | tr -d ' ')
+  start=$(((sects + 1) * 512 + poff))
+  magic=$(od -An -tx1 -j "$start" -N4 "$bz" | tr -d ' ')
+  case "$magic" in
+    02214c18) dec=lz4 ;;
+    1f8b08*) dec=gzip ;;
+    fd377a58) dec=xz ;;
+    28b52ffd) dec=zstd ;;
+    *) say "kernel payload format $magic unknown: booting the bzImage"; return 1 ;;
+  esac
+  command -v "$dec" >/dev/null || { say "no $dec to unpack the kernel: booting the bzImage"; return 1; }
+  # The build appends the uncompressed size after the compressed data, which some decompressors call
+  # trailing garbage: their exit status says nothing, the ELF checks below do.
+  tail -c +$((start + 1)) "$bz" | head -c "$plen" | "$dec" -dc >"$out" 2>/dev/null || true
+  [ "$(head -c 4 "$out" | od -An -tx1 | tr -d ' ')" = 7f454c46 ] || { say "unpacked kernel is no ELF: booting the bzImage"; return 1; }
+  # ELF note: namesz 4, descsz 4 or 8, type 18 (XEN_ELFNOTE_PHYS32_ENTRY), name "Xen".
+  LC_ALL=C grep -qaP '\x04\x00\x00\x00[\x04\x08]\x00\x00\x00\x12\x00\x00\x00Xen\x00' "$out" ||
+    { say "kernel has no PVH entry: booting the bzImage"; return 1; }
+}
+if pvh_kernel "$WORK/vmlinuz" "$WORK/vmlinux"; then
+  mv -f "$WORK/vmlinux" "$WORK/vmlinuz"
+  say "kernel: uncompressed ELF with PVH entry ($(du -h "$WORK/vmlinuz" | cut -f1))"
+else
+  rm -f "$WORK/vmlinux"
+fi
 # Dangling links to an initrd that does not exist.
 rm -f "$ROOT/initrd.img" "$ROOT/initrd.img.old" "$ROOT/vmlinuz.old" "$ROOT/boot/initrd.img"*
 say "kernel $KVER"
@@ -266,6 +300,41 @@ apply_sysctl() {
   sysctl -q --system >/dev/null || say "warning: sysctl --system failed"
 }
 
+# The static addresses (and default route) of the systemd-networkd .network files the payload wrote, set
+# right now with one ip(8) run: sshd starts right after this unit, and Antrieb reaches it on the control
+# NIC long before networkd (which waits for udev) would have configured it. networkd adopts the same
+# addresses and routes when it gets there. Only files that match a single existing NIC by Name= count.
+fast_addresses() {
+  batch=
+  for f in /etc/systemd/network/*.network; do
+    [ -f "$f" ] || continue
+    sect= name= addrs= gw= other=
+    while IFS='=' read -r k v; do
+      case "$k" in
+        \[*) sect=$k ;;
+        Name) [ "$sect" = "[Match]" ] && name=$v ;;
+        Address) [ "$sect" = "[Network]" ] && addrs="$addrs $v" ;;
+        Gateway) [ "$sect" = "[Network]" ] && [ -z "$gw" ] && gw=$v ;;
+        ''|\#*) ;;
+        *) [ "$sect" = "[Match]" ] && other=1 ;;
+      esac
+    done <"$f"
+    case "$name" in ''|*[!A-Za-z0-9_.-]*) continue ;; esac
+    [ -z "$other" ] && [ -e "/sys/class/net/$name" ] || continue
+    # Addresses before "up": with arp_notify the NIC announces them (gratuitous ARP) as it comes up, so
+    # the host, already trying to reach the node, learns its MAC at once instead of at its next ARP probe.
+    for a in $addrs; do batch="${batch}address replace $a dev $name
+"; done
+    batch="${batch}link set dev $name up
+"
+    [ -n "$addrs" ] && [ -n "$gw" ] && batch="${batch}route replace default via $gw dev $name proto static
+"
+  done
+  [ -n "$batch" ] || return 0
+  echo 1 >/proc/sys/net/ipv4/conf/all/arp_notify
+  printf '%s' "$batch" | ip -force -batch - || say "warning: early address set-up failed (networkd will retry)"
+}
+
 [ -d "$FW" ] || modprobe -q qemu_fw_cfg 2>/dev/null
 if [ ! -e "$ENTRY" ]; then
   say "no payload (fw_cfg opt/sh.antrieb/init absent), booting unconfigured"
@@ -287,6 +356,7 @@ if [ "$rc" -ne 0 ]; then
   exit "$rc"
 fi
 ensure_host_key
+fast_addresses
 apply_sysctl
 say "payload ok"
 EOF
@@ -339,12 +409,42 @@ EOF
 
 # ssh: no host keys in the image (the payload installs the node's ed25519 key).
 rm -f "$ROOT"/etc/ssh/ssh_host_*
-mkdir -p "$ROOT/etc/systemd/system/ssh.service.d"
-cat >"$ROOT/etc/systemd/system/ssh.service.d/antrieb.conf" <<'EOF'
+# sshd right after antrieb-init (which has set the node's keys and addresses), not after network.target
+# and the whole sysinit.target: Antrieb's readiness check is the first SSH login, and under emulation
+# udev, tmpfiles and networkd take seconds. This replaces Debian's ssh.service (same service otherwise,
+# without the "sshd -t" before every start).
+cat >"$ROOT/etc/systemd/system/ssh.service" <<'EOF'
+[Unit]
+Description=OpenBSD Secure Shell server (Antrieb: early start)
+Documentation=man:sshd(8) man:sshd_config(5)
+DefaultDependencies=no
+After=antrieb-init.service systemd-journald.socket
+Conflicts=shutdown.target
+Before=shutdown.target
+ConditionPathExists=!/etc/ssh/sshd_not_to_be_run
+
 [Service]
-# No "sshd -t" before every start: one exec less on the boot's critical path.
-ExecStartPre=
+EnvironmentFile=-/etc/default/ssh
+ExecStart=/usr/sbin/sshd -D $SSHD_OPTS
+ExecReload=/usr/sbin/sshd -t
+ExecReload=/bin/kill -HUP $MAINPID
+KillMode=process
+Restart=on-failure
+RestartPreventExitStatus=255
+Type=notify
+RuntimeDirectory=sshd
+RuntimeDirectoryMode=0755
+
+[Install]
+WantedBy=multi-user.target
+Alias=sshd.service
 EOF
+# What sshd does not need waits until it runs: with one vCPU under emulation these would otherwise
+# share the CPU with antrieb-init and sshd's start.
+for unit in systemd-udevd.service systemd-udev-trigger.service systemd-tmpfiles-setup.service systemd-networkd.service; do
+  mkdir -p "$ROOT/etc/systemd/system/$unit.d"
+  printf '[Unit]\nAfter=ssh.service\n' >"$ROOT/etc/systemd/system/$unit.d/antrieb-after-ssh.conf"
+done
 cat >"$ROOT/etc/ssh/sshd_config.d/00-antrieb-image.conf" <<'EOF'
 # Antrieb image defaults (the per-node payload adds antrieb.conf).
 PrintLastLog no
