@@ -326,8 +326,16 @@ public final class LibvirtHost implements AutoCloseable {
 
     /** The XML of a network, or null when it does not exist. */
     public String networkXml(String name) {
-        return withObject("read network " + name, () -> conn.networkLookupByName(name), Network::free,
-                net -> net.getXMLDesc(0), null);
+        return withObject("read network " + name, () -> conn.networkLookupByName(name), Network::free, net -> {
+            try {
+                return net.getXMLDesc(0);
+            } catch (LibvirtException e) {
+                if (e.getError() != null && e.getError().getCode() == org.libvirt.Error.ErrorNumber.VIR_ERR_NO_NETWORK) {
+                    return null; // removed by another process between the lookup and the read
+                }
+                throw e;
+            }
+        }, null);
     }
 
     // ---- domains -------------------------------------------------------------------------------------
