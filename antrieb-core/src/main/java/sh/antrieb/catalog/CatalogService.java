@@ -259,17 +259,25 @@ public final class CatalogService implements ImageStore.Extension {
                 m.put("base", base.ani());
                 m.put("from", cluster.id() + "/" + node);
                 m.put("commands", cmds.size());
-                if (base.kernelPath() != null) {
-                    m.put("kernel", "vmlinuz");
-                    m.put("initrd", "initrd.img");
-                    m.put("cmdline", base.cmdline());
-                }
+                putBoot(m, base.kernelPath() != null, base.cmdline());
                 m.put("disk_bytes", diskBytes);
                 return m;
             });
             return image(e);
         } catch (IOException e) {
             throw new UncheckedIOException("saving image " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The boot entries of an image's metadata: its kernel and initramfs beside the disk (as {@code vmlinuz},
+     * {@code initrd.img}) and their command line, or none for an image that boots through firmware.
+     */
+    private static void putBoot(Map<String, Object> meta, boolean directKernel, String cmdline) {
+        if (directKernel) {
+            meta.put("kernel", "vmlinuz");
+            meta.put("initrd", "initrd.img");
+            meta.put("cmdline", cmdline);
         }
     }
 
@@ -298,11 +306,7 @@ public final class CatalogService implements ImageStore.Extension {
                 m.put("kind", "imported");
                 m.put("ani", ani(namespace, name, version));
                 m.put("imported_from", source.disk().toAbsolutePath().toString());
-                if (source.kernel() != null) {
-                    m.put("kernel", "vmlinuz");
-                    m.put("initrd", "initrd.img");
-                    m.put("cmdline", source.cmdline());
-                }
+                putBoot(m, source.kernel() != null, source.cmdline());
                 m.put("disk_bytes", diskBytes);
                 return m;
             });
