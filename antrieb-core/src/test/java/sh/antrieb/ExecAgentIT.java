@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.IntStream;
 
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -24,6 +24,7 @@ import sh.antrieb.internal.ExecAgentTestAccess;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ExecAgentIT {
     private static final long LIMIT = 100_000;
+    @AutoClose
     private static Antrieb antrieb;
     private static Cluster cluster;
 
@@ -32,13 +33,6 @@ class ExecAgentIT {
         antrieb = TestHosts.client().outputLimit(LIMIT).build();
         cluster = antrieb.provision("debian12");
         assertThat(ExecAgentTestAccess.awaitAgents(cluster, Duration.ofMinutes(2))).as("exec agent running").isTrue();
-    }
-
-    @AfterAll
-    static void close() {
-        if (antrieb != null) {
-            antrieb.close();
-        }
     }
 
     @Test

@@ -6,22 +6,18 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.net.URI;
 import java.time.Duration;
 
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Bad input against a real libvirtd: clear errors, nothing left behind, the client keeps serving. */
 class ProvisionErrorsIT {
+    @AutoClose
     private static Antrieb antrieb;
 
     @BeforeAll
     static void connect() {
         antrieb = TestHosts.client().build();
-    }
-
-    @AfterAll
-    static void close() {
-        antrieb.close();
     }
 
     @Test

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.IntStream;
 
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -18,6 +18,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 /** One real 3-node cluster shared by every test of the class; the last test closes it and looks for leftovers. */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ThreeNodeClusterIT {
+    @AutoClose
     private static Antrieb antrieb;
     private static Cluster cluster;
 
@@ -25,13 +26,6 @@ class ThreeNodeClusterIT {
     static void provision() {
         antrieb = TestHosts.client().build();
         cluster = antrieb.provision("debian12 x3");
-    }
-
-    @AfterAll
-    static void close() {
-        if (antrieb != null) {
-            antrieb.close();
-        }
     }
 
     @Test

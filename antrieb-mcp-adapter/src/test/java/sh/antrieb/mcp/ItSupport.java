@@ -23,6 +23,19 @@ final class ItSupport {
                 .execTimeout(Duration.ofMinutes(3));
     }
 
+    /** Closes each of {@code resources} that is set, in order, reporting failures without stopping. */
+    static void closeAll(AutoCloseable... resources) {
+        for (AutoCloseable c : resources) {
+            try {
+                if (c != null) {
+                    c.close();
+                }
+            } catch (Exception e) {
+                System.err.println("closing " + c + ": " + e);
+            }
+        }
+    }
+
     /** The repository root (the failsafe configuration passes it; tests run from the module directory otherwise). */
     static Path repoRoot() {
         String root = System.getProperty("antrieb.repo.root");

@@ -66,15 +66,7 @@ class McpNetworksIT {
 
     @AfterAll
     static void stop() {
-        for (AutoCloseable c : new AutoCloseable[] {alice, bob, server, antrieb}) {
-            try {
-                if (c != null) {
-                    c.close();
-                }
-            } catch (Exception e) {
-                System.err.println("closing " + c + ": " + e);
-            }
-        }
+        ItSupport.closeAll(alice, bob, server, antrieb);
     }
 
     private static Map<String, Object> exec(String node, String command) {

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import java.time.Duration;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -33,6 +33,7 @@ class RunbookExecutorIT {
     private static final Logger log = LoggerFactory.getLogger(RunbookExecutorIT.class);
     private static final Runbook NGINX = Runbook.builtin("antrieb/nginx-load-balancer");
 
+    @AutoClose
     private static Antrieb antrieb;
     private static Cluster cluster;
 
@@ -41,13 +42,6 @@ class RunbookExecutorIT {
         antrieb = RealGuests.client();
         cluster = antrieb.provision(NGINX.topology().toClusterSpec());
         log.info("provisioned {} ({} nodes) in {}", cluster.id(), cluster.nodes().size(), RealGuests.seconds(cluster.provisionTime()));
-    }
-
-    @AfterAll
-    static void close() {
-        if (antrieb != null) {
-            antrieb.close();
-        }
     }
 
     @Test
