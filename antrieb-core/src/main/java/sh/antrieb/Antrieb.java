@@ -111,24 +111,44 @@ public final class Antrieb implements AutoCloseable {
     }
 
     /**
-     * Provisions a cluster and waits until every node answers SSH.
+     * Provisions a cluster and waits until every node answers SSH. Saved names (images, {@code @namespace/name}
+     * network references) are looked up in this client's namespace; any namespace may be named explicitly.
      *
      * @throws InvalidSpecException    for a spec this host cannot satisfy (nothing was created)
+     * @throws CatalogException        for a network reference that names no saved spec (nothing was created)
      * @throws LimitExceededException  when over a limit (nothing was created)
      * @throws ProvisionException      when a node did not come up (everything created was removed)
      * @throws HostNotReadyException   when an image cannot be built
      */
     public Cluster provision(ClusterSpec spec) {
+        return provision(spec, ProvisionOptions.DEFAULTS);
+    }
+
+    /**
+     * Provisions a cluster with per-call options, e.g. on behalf of a namespace:
+     * {@code provision(spec, ProvisionOptions.namespace("acme"))} looks saved names up in {@code acme} and
+     * refuses those of other namespaces (see {@link ProvisionOptions#namespace(String)}).
+     *
+     * @throws CatalogException        {@code FORBIDDEN_NAMESPACE} for a name in a namespace the options do not
+     *                                 reach, {@code NOT_FOUND} for a network reference that names no saved spec
+     *                                 (nothing was created)
+     * @throws InvalidSpecException    for a spec this host cannot satisfy, e.g. an unknown image (nothing was created)
+     * @throws LimitExceededException  when over a limit (nothing was created)
+     * @throws ProvisionException      when a node did not come up (everything created was removed)
+     * @throws HostNotReadyException   when an image cannot be built
+     */
+    public Cluster provision(ClusterSpec spec, ProvisionOptions options) {
         long start = System.nanoTime();
         checkOpen();
-        ClusterSpec resolved = catalog.resolveNetworks(spec);
+        String namespace = options.namespace().orElse(catalog.defaultNamespace());
+        ClusterSpec resolved = options.namespace().isPresent() ? catalog.resolveIn(namespace, spec) : catalog.resolveNetworks(spec);
         provisioner.validate(resolved);
         catalog.prepareImages(resolved);
         acquireSlot();
         try {
             LibvirtCluster cluster = provisioner.provision(resolved, start, this::forget);
             cluster.bindImageSaver((c, node, name, commands, description) ->
-                    catalog.view(catalog.defaultNamespace()).saveImage(c, node, name, commands, description));
+                    catalog.view(namespace).saveImage(c, node, name, commands, description));
             clusters.put(cluster.id(), cluster);
             long delay = Math.max(0, cluster.expiresAt().toEpochMilli() - System.currentTimeMillis());
             expiries.put(cluster.id(), scheduler.schedule(() -> expire(cluster), delay, TimeUnit.MILLISECONDS));

@@ -23,7 +23,13 @@ public class CatalogException extends AntriebException {
         /** A name that matches artifacts of several types where one was expected. */
         AMBIGUOUS,
         /** The operation is not possible on this host (e.g. saving a disk of a remote libvirt host). */
-        NOT_AVAILABLE;
+        NOT_AVAILABLE,
+        /**
+         * A name in a namespace the caller may not use: provisioning on behalf of a namespace
+         * ({@link ProvisionOptions#namespace(String)}) reaches only that namespace's artifacts and the built-in
+         * {@code antrieb/*} ones.
+         */
+        FORBIDDEN_NAMESPACE;
 
         /** {@code invalid_name}, {@code read_only}, ... */
         public String wireName() {

@@ -125,6 +125,14 @@ public final class ClusterSpec {
         return b.build();
     }
 
+    /** This spec with {@code nodes} in place of its node groups (e.g. image names resolved); networks and nics unchanged. */
+    public ClusterSpec withNodes(List<NodeSpec> nodes) {
+        Builder b = newBuilder();
+        b.nodes.clear();
+        nodes.forEach(b::node);
+        return b.build();
+    }
+
     /** The requested TTL, or empty for the client's default. */
     public Optional<Duration> ttl() {
         return Optional.ofNullable(ttl);

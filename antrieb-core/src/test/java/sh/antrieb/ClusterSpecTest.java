@@ -28,6 +28,22 @@ class ClusterSpecTest {
     }
 
     @Test
+    void withNodesReplacesTheGroupsAndKeepsTheRest() {
+        ClusterSpec spec = ClusterSpec.builder().nodes("a x2").network("lan").nics("node1", "lan").nics("node2", "lan")
+                .ttl(Duration.ofMinutes(3)).build();
+
+        ClusterSpec other = spec.withNodes(java.util.List.of(NodeSpec.of("b", 1), NodeSpec.controller("c")));
+
+        assertThat(other.nodeImages()).containsExactly("b", "c");
+        assertThat(other.controllerCount()).isEqualTo(1);
+        assertThat(other.networks()).isEqualTo(spec.networks());
+        assertThat(other.nics()).isEqualTo(spec.nics());
+        assertThat(other.ttl()).isEqualTo(spec.ttl());
+        assertThatThrownBy(() -> spec.withNodes(java.util.List.of(NodeSpec.of("b", 1)))).isInstanceOf(InvalidSpecException.class)
+                .hasMessageContaining("nics for unknown node 'node2'");
+    }
+
+    @Test
     void controllerByImageNameOrExplicitly() {
         assertThat(NodeSpec.parse("ansible-controller").controller()).isTrue();
         assertThat(NodeSpec.controller("debian12").controller()).isTrue();

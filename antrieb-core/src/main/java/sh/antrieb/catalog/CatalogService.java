@@ -29,6 +29,7 @@ import sh.antrieb.Image;
 import sh.antrieb.ImageImport;
 import sh.antrieb.InvalidSpecException;
 import sh.antrieb.NetworkSpec;
+import sh.antrieb.NodeSpec;
 import sh.antrieb.RunbookValidator;
 import sh.antrieb.internal.BootImage;
 import sh.antrieb.internal.ImageStore;
@@ -184,8 +185,19 @@ public final class CatalogService implements ImageStore.Extension {
 
     @Override
     public List<String> names() {
+        return stackAndSavedNames(defaultNamespace);
+    }
+
+    private List<String> stackAndSavedNames(String namespace) {
         List<String> names = new ArrayList<>(StackImages.RECIPES.keySet());
-        store.list(Catalog.Type.IMAGE, defaultNamespace).forEach(e -> names.add(e.name()));
+        store.list(Catalog.Type.IMAGE, namespace).forEach(e -> names.add(e.name()));
+        return names;
+    }
+
+    /** The images provisioning on behalf of {@code namespace} can use: base, stack and its own saved ones. */
+    List<String> imageNames(String namespace) {
+        List<String> names = new ArrayList<>(ImageStore.baseNames());
+        stackAndSavedNames(namespace).stream().filter(n -> !names.contains(n)).forEach(names::add);
         return names;
     }
 
@@ -202,26 +214,93 @@ public final class CatalogService implements ImageStore.Extension {
         return stacks.isBuilt(name);
     }
 
+    // ---- provisioning on behalf of a namespace ---------------------------------------------------------
+
+    /**
+     * {@code spec} as provisioning on behalf of {@code namespace} sees it ({@link sh.antrieb.ProvisionOptions#namespace}):
+     * its saved images pinned to their latest (or named) version as {@code antrieb:<namespace>/<name>:v<N>}, the
+     * built-in images as written, and its {@code @namespace/name} network references replaced by the saved specs
+     * under the reference's name. {@code spec} itself when none of that changes anything.
+     *
+     * @throws CatalogException     {@code FORBIDDEN_NAMESPACE} for a name in a namespace other than {@code namespace}
+     *                              and {@code antrieb}, {@code NOT_FOUND} for a reference to no saved network
+     * @throws InvalidSpecException for an image that is neither built in nor saved in {@code namespace}
+     */
+    public ClusterSpec resolveIn(String namespace, ClusterSpec spec) {
+        Names.checkNamespace(namespace);
+        List<NodeSpec> nodes = new ArrayList<>();
+        for (NodeSpec g : spec.nodes()) {
+            nodes.add(new NodeSpec(imageIn(namespace, g.image()), g.count(), g.controller()));
+        }
+        ClusterSpec resolved = nodes.equals(spec.nodes()) ? spec : spec.withNodes(nodes);
+        List<NetworkSpec> networks = resolveReferences(spec.networks(), namespace, true);
+        return networks.equals(spec.networks()) ? resolved : resolved.withNetworks(networks);
+    }
+
+    /** The image name to boot for {@code image} as {@code namespace} wrote it: built-in ones as they are, saved ones pinned. */
+    private String imageIn(String namespace, String image) {
+        ImageRef r = parseImage(image, namespace).orElseThrow(() -> ImageStore.unknownImage(image, imageNames(namespace)));
+        if (r.namespace().equals(Catalog.BUILTIN_NAMESPACE)) {
+            if (isBuiltinImage(r.name()) && r.version() <= 1) {
+                return image;
+            }
+            throw ImageStore.unknownImage(image, imageNames(namespace));
+        }
+        if (!r.namespace().equals(namespace)) {
+            throw forbidden(namespace, "image " + image, r.namespace(), "Use an image namespace " + namespace
+                    + " can use (its saved ones by their short name): " + imageNames(namespace));
+        }
+        CatalogStore.Entry e = imageEntry(r).orElseThrow(() -> ImageStore.unknownImage(image, imageNames(namespace)));
+        return "antrieb:" + e.namespace() + "/" + e.name() + ":v" + e.version();
+    }
+
+    private static CatalogException forbidden(String namespace, String what, String owner, String instead) {
+        return new CatalogException(CatalogException.Code.FORBIDDEN_NAMESPACE, what + " is in namespace " + owner
+                + ", which provisioning on behalf of namespace " + namespace + " cannot use: it reaches only " + namespace
+                + "'s own artifacts and the built-in " + Catalog.BUILTIN_NAMESPACE + "/ ones. " + instead);
+    }
+
     // ---- networks --------------------------------------------------------------------------------------
 
-    /** {@code spec} with its {@code @namespace/name} network references replaced by the saved specs (keeping the reference's name). */
+    /**
+     * {@code spec} with its {@code @namespace/name} network references replaced by the saved specs (keeping the
+     * reference's name), as this client's own provisioning sees them: any namespace may be named.
+     */
     public ClusterSpec resolveNetworks(ClusterSpec spec) {
-        if (spec.networks().stream().noneMatch(n -> n.reference().isPresent())) {
-            return spec;
-        }
+        List<NetworkSpec> networks = resolveReferences(spec.networks(), defaultNamespace, false);
+        return networks.equals(spec.networks()) ? spec : spec.withNetworks(networks);
+    }
+
+    /** {@code networks} with references resolved from {@code namespace}; when {@code confined}, to it and {@code antrieb/}. */
+    private List<NetworkSpec> resolveReferences(List<NetworkSpec> networks, String namespace, boolean confined) {
         List<NetworkSpec> resolved = new ArrayList<>();
-        for (NetworkSpec n : spec.networks()) {
-            resolved.add(n.reference().isPresent() ? network(n.reference().get(), defaultNamespace).withName(n.name()) : n);
+        for (NetworkSpec n : networks) {
+            if (n.reference().isEmpty()) {
+                resolved.add(n);
+                continue;
+            }
+            String reference = n.reference().get();
+            String owner = Names.split(reference, namespace)[0];
+            if (confined && !owner.equals(namespace) && !owner.equals(Catalog.BUILTIN_NAMESPACE)) {
+                throw forbidden(namespace, "network " + reference, owner, "Refer to " + namespace + "'s own saved networks as @"
+                        + namespace + "/<name> (it has " + savedNetworks(namespace) + "), or declare network '" + n.name()
+                        + "' inline with its cidr, egress and dhcp instead of referring to a saved one.");
+            }
+            resolved.add(network(reference, namespace).withName(n.name()));
         }
-        return spec.withNetworks(resolved);
+        return resolved;
+    }
+
+    private List<String> savedNetworks(String namespace) {
+        return store.list(Catalog.Type.NETWORK, namespace).stream().map(x -> "@" + x.namespace() + "/" + x.name()).toList();
     }
 
     NetworkSpec network(String reference, String namespace) {
         String[] nsName = Names.split(reference, namespace);
         CatalogStore.Entry e = store.latest(Catalog.Type.NETWORK, nsName[0], nsName[1]).orElseThrow(() -> new CatalogException(
                 CatalogException.Code.NOT_FOUND, "no saved network @" + nsName[0] + "/" + nsName[1] + ": save it first with "
-                + "catalog.saveNetwork(...); namespace " + nsName[0] + " has "
-                + store.list(Catalog.Type.NETWORK, nsName[0]).stream().map(x -> "@" + x.namespace() + "/" + x.name()).toList()));
+                + "catalog.saveNetwork(...) (the save operation, type network), or declare the network inline; namespace "
+                + nsName[0] + " has " + savedNetworks(nsName[0])));
         return NetworkSpec.parse(e.get("spec"));
     }
 

@@ -66,7 +66,7 @@ final class LocalCatalog implements Catalog {
         List<Artifact> all = new ArrayList<>();
         switch (type) {
             case IMAGE -> {
-                for (String base : ImageStore.RECIPES.keySet().stream().sorted().toList()) {
+                for (String base : ImageStore.baseNames()) {
                     all.add(builtinImage(base, "base", StackImages.BASE_DESCRIPTIONS.getOrDefault(base, ""), true, null));
                 }
                 StackImages.RECIPES.values().forEach(r -> all.add(builtinImage(r.name(), "stack", r.description(),

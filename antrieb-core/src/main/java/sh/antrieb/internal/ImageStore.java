@@ -70,12 +70,23 @@ public final class ImageStore {
 
     /** Names of the images this store can provide. */
     public List<String> names() {
-        List<String> names = new java.util.ArrayList<>(RECIPES.keySet().stream().sorted().toList());
+        List<String> names = new java.util.ArrayList<>(baseNames());
         Extension ext = extension;
         if (ext != null) {
             ext.names().stream().filter(n -> !names.contains(n)).forEach(names::add);
         }
         return names;
+    }
+
+    /** The base images (built from a recipe by this store), sorted. */
+    public static List<String> baseNames() {
+        return RECIPES.keySet().stream().sorted().toList();
+    }
+
+    /** The error for an image that is none of {@code known}: it lists them and says how other images come in. */
+    public static InvalidSpecException unknownImage(String name, List<String> known) {
+        return new InvalidSpecException("unknown image '" + name + "': this host has " + known
+                + ". Other distributions can be imported as images on hosts that have them.");
     }
 
     /** Whether {@code name} is a base image (built from a recipe by this store). */
@@ -93,8 +104,7 @@ public final class ImageStore {
         String base = baseName(name);
         Extension ext = extension;
         if (!RECIPES.containsKey(base) && (ext == null || !ext.knows(name))) {
-            throw new InvalidSpecException("unknown image '" + name + "': this host has " + names()
-                    + ". Other distributions can be imported as images on hosts that have them.");
+            throw unknownImage(name, names());
         }
     }
 

@@ -21,8 +21,6 @@ import sh.antrieb.ClusterSpec;
 import sh.antrieb.ImageImport;
 import sh.antrieb.NetworkSpec;
 import sh.antrieb.internal.BootImage;
-import sh.antrieb.internal.ImageStore;
-import sh.antrieb.internal.Settings;
 
 /** Runbooks, network specs, names and the read-only namespace, without a hypervisor. */
 class CatalogTest {
@@ -59,8 +57,7 @@ class CatalogTest {
 
     @BeforeEach
     void setUp() {
-        Settings s = Settings.defaults();
-        service = new CatalogService(dir, "team", null, new ImageStore(dir.resolve("images"), null), null, s, List::of);
+        service = OfflineCatalogs.over(dir, "team");
         team = service.view("team");
     }
 
