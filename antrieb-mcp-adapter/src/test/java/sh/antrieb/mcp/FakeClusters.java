@@ -1,5 +1,6 @@
 package sh.antrieb.mcp;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -11,15 +12,23 @@ import sh.antrieb.ClusterSpec;
 import sh.antrieb.ExecOptions;
 import sh.antrieb.ExecResult;
 import sh.antrieb.InvalidSpecException;
+import sh.antrieb.catalog.CatalogService;
+import sh.antrieb.catalog.OfflineCatalogs;
 import sh.antrieb.mcp.internal.ClusterSource;
 
 /**
  * A {@link ClusterSource} whose clusters are objects, not VMs: exec echoes the command and the secret env
- * names it got, so the MCP layer can be tested without a hypervisor.
+ * names it got, so the MCP layer can be tested without a hypervisor. Saved names are resolved in the
+ * caller's namespace by core's own rules ({@link CatalogService#resolveIn}, over an empty catalog), as
+ * {@code Antrieb.provision(spec, ProvisionOptions.namespace(...))} resolves them before anything boots.
  */
 final class FakeClusters implements ClusterSource {
     final Map<String, FakeCluster> made = new ConcurrentHashMap<>();
+    /** The namespace each cluster was provisioned on behalf of, by id. */
+    final Map<String, String> namespaces = new ConcurrentHashMap<>();
     private final AtomicInteger ids = new AtomicInteger();
+    private final CatalogService catalog = OfflineCatalogs.over(
+            Path.of(System.getProperty("java.io.tmpdir"), "antrieb-fake-clusters-no-catalog"), "server");
 
     @Override
     public List<String> images() {
@@ -27,7 +36,8 @@ final class FakeClusters implements ClusterSource {
     }
 
     @Override
-    public Cluster provision(ClusterSpec spec) {
+    public Cluster provision(ClusterSpec requested, String namespace) {
+        ClusterSpec spec = catalog.resolveIn(namespace, requested);
         for (String image : spec.nodeImages()) {
             if (!image.equals("debian12") && !image.equals("antrieb:debian12:v1")) {
                 throw new InvalidSpecException("unknown image '" + image + "': this host has [debian12]. Other distributions can be imported as images on hosts that have them.");
@@ -35,6 +45,7 @@ final class FakeClusters implements ClusterSource {
         }
         FakeCluster c = new FakeCluster(String.format("fake%04d", ids.incrementAndGet()), spec);
         made.put(c.id(), c);
+        namespaces.put(c.id(), namespace);
         return c;
     }
 

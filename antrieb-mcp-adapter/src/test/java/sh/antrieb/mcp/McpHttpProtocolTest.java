@@ -95,6 +95,7 @@ class McpHttpProtocolTest {
                     .containsEntry("node_images", List.of(Map.of("node", "node1", "ani", "antrieb:debian12:v1"),
                             Map.of("node", "node2", "ani", "antrieb:debian12:v1")));
             assertThat(p.get("provision_time_ms")).isEqualTo(42);
+            assertThat(clusters.namespaces).containsEntry(id, "alice"); // provisioned on behalf of the key's account
             assertThat(Instant.parse((String) p.get("expires_at"))).isAfter(Instant.now().plusSeconds(590));
             assertThat((String) p.get("message")).contains(id).contains("node1 (debian12, 10.99.0.10)");
 

@@ -13,6 +13,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.BiFunction;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,6 +57,8 @@ public final class AntriebTools {
     public static final List<String> NAMES = List.of("provision", "exec", "save", "search", "delete");
     /** JSON-RPC error code of {@code cluster_expired} (the implementation-defined server error range). */
     public static final int CLUSTER_EXPIRED_CODE = -32000;
+    /** Core's pinned name of a saved image, {@code antrieb:<namespace>/<name>:v<N>} (see {@link sh.antrieb.ProvisionOptions}). */
+    private static final Pattern QUALIFIED_ANI = Pattern.compile("antrieb:([a-z0-9][a-z0-9-]*)/([a-z0-9][a-z0-9-]*):v([0-9]+)");
 
     /** A tool and what answers it, for a given account. */
     public record Definition(McpSchema.Tool tool, BiFunction<Account, Map<String, Object>, CallToolResult> handler) {
@@ -63,7 +67,6 @@ public final class AntriebTools {
     private final ClusterSource antrieb;
     private final ClusterRegistry registry;
     private final Catalog catalog;
-    private final NamespaceScope scope;
     private final CommandLog commandLog;
     private final JsonSchemaValidator validator = McpJsonDefaults.getSchemaValidator();
     private final List<Definition> definitions;
@@ -75,7 +78,6 @@ public final class AntriebTools {
         this.antrieb = antrieb;
         this.registry = registry;
         this.catalog = catalog;
-        this.scope = new NamespaceScope(catalog);
         this.commandLog = commandLog;
         List<String> images = antrieb.images();
         List<Definition> defs = new ArrayList<>();
@@ -178,6 +180,9 @@ public final class AntriebTools {
             return error("host_not_ready", e.getMessage());
         } catch (CatalogException e) {
             return error(e.code(), e.getMessage());
+        } catch (sh.antrieb.CatalogException e) {
+            // forbidden_namespace and not_found from provisioning in the account's namespace, with core's message
+            return error(e.code().wireName(), e.getMessage());
         } catch (AntriebException e) {
             return error("failed", e.getMessage());
         } catch (RuntimeException e) {
@@ -191,8 +196,9 @@ public final class AntriebTools {
 
     private CallToolResult provision(Account account, Map<String, Object> args) {
         ClusterSpec requested = ClusterArguments.toSpec(args.get("cluster"), args.get("networks"), args.get("nics"), account.limits(), null);
-        ClusterSpec spec = scope.resolve(account, requested);
-        Cluster c = registry.provision(account, () -> antrieb.provision(spec));
+        // Core resolves saved names in the account's namespace and refuses other accounts' (forbidden_namespace).
+        Cluster c = registry.provision(account, () -> antrieb.provision(requested, account.namespace()));
+        ClusterSpec spec = c.spec();
         log.info("account {}: provisioned cluster {} ({}) in {} ms", account.name(), c.id(), spec, c.provisionTime().toMillis());
         // The account's TTL as asked; the deadline itself is kept to whole seconds, so the difference may be 599.6 s.
         long ttl = c.spec().ttl().orElseGet(() -> Duration.ofMillis(Math.round(
@@ -206,7 +212,7 @@ public final class AntriebTools {
         r.put("status", "cluster_ready");
         StringBuilder nodes = new StringBuilder();
         for (Node n : c.nodes()) {
-            nodes.append(nodes.isEmpty() ? "" : ", ").append(n.name()).append(" (").append(NamespaceScope.shown(n.image()));
+            nodes.append(nodes.isEmpty() ? "" : ", ").append(n.name()).append(" (").append(shown(n.image()));
             if (spec.declaresNetworks()) {
                 List<String> nics = spec.nics().getOrDefault(n.name(), List.of());
                 for (int i = 0; i < nics.size(); i++) {
@@ -437,10 +443,26 @@ public final class AntriebTools {
         for (Node n : c.nodes()) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("node", n.name());
-            m.put("ani", NamespaceScope.ani(n.image()));
+            m.put("ani", ani(n.image()));
             out.add(m);
         }
         return out;
+    }
+
+    /** A node's image as the account wrote it: a saved image without the namespace core pinned it in. */
+    static String shown(String nodeImage) {
+        Matcher m = QUALIFIED_ANI.matcher(nodeImage);
+        return m.matches() ? "antrieb:" + m.group(2) + ":v" + m.group(3) : nodeImage;
+    }
+
+    /** A node's image reference, {@code antrieb:<name>:v<N>}, as product.md names images. */
+    static String ani(String nodeImage) {
+        if (QUALIFIED_ANI.matcher(nodeImage).matches()) {
+            return shown(nodeImage);
+        }
+        String image = nodeImage.startsWith(BuiltinCatalog.BUILTIN_NAMESPACE + "/")
+                ? nodeImage.substring(BuiltinCatalog.BUILTIN_NAMESPACE.length() + 1) : nodeImage;
+        return BuiltinCatalog.ani(image);
     }
 
     private static Map<String, Object> nodeAddresses(Cluster c) {

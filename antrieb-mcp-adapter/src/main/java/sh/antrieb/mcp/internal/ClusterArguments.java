@@ -18,9 +18,9 @@ import sh.antrieb.mcp.AccountLimits;
 /**
  * Turns provision's {@code cluster}, {@code networks} and {@code nics} arguments into a {@link ClusterSpec}
  * within an account's limits. Network references ({@code "@namespace/name"}) stay references here; the
- * account's namespace rules apply when they are resolved ({@link NamespaceScope}). Core checks the topology
- * (unknown networks or nodes, duplicates, NIC counts); the two checks whose core wording is Java API are
- * made here first, in the tool's words.
+ * account's namespace rules apply when core resolves them ({@link sh.antrieb.ProvisionOptions#namespace}).
+ * Core checks the topology (unknown networks or nodes, duplicates, NIC counts); the two checks whose core
+ * wording is Java API are made here first, in the tool's words.
  */
 public final class ClusterArguments {
     private static final Set<String> NETWORK_FIELDS = Set.of("name", "cidr", "egress", "dhcp");

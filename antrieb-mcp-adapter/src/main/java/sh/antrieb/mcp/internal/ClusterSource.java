@@ -5,14 +5,18 @@ import java.util.List;
 import sh.antrieb.Antrieb;
 import sh.antrieb.Cluster;
 import sh.antrieb.ClusterSpec;
+import sh.antrieb.ProvisionOptions;
 
 /** Where the tools get clusters from: an {@link Antrieb} client, or a stand-in in tests that boot no VMs. */
 public interface ClusterSource {
     /** The images this host can boot. */
     List<String> images();
 
-    /** Provisions a cluster; see {@link Antrieb#provision(ClusterSpec)}. */
-    Cluster provision(ClusterSpec spec);
+    /**
+     * Provisions a cluster on behalf of {@code namespace} (an account's): its saved names resolve there, and
+     * names in other namespaces are refused; see {@link Antrieb#provision(ClusterSpec, ProvisionOptions)}.
+     */
+    Cluster provision(ClusterSpec spec, String namespace);
 
     /** The source backed by {@code antrieb}. */
     static ClusterSource of(Antrieb antrieb) {
@@ -23,8 +27,8 @@ public interface ClusterSource {
             }
 
             @Override
-            public Cluster provision(ClusterSpec spec) {
-                return antrieb.provision(spec);
+            public Cluster provision(ClusterSpec spec, String namespace) {
+                return antrieb.provision(spec, ProvisionOptions.namespace(namespace));
             }
         };
     }
