@@ -8,4 +8,9 @@ public class LimitExceededException extends AntriebException {
     public LimitExceededException(String message) {
         super(message);
     }
+
+    /** A limit was hit, reported again with more context (e.g. what asked for the cluster); {@code cause} is the original. */
+    public LimitExceededException(String message, Throwable cause) {
+        super(message, cause);
+    }
 }

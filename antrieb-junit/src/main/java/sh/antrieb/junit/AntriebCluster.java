@@ -48,6 +48,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * void scratch(@AntriebCluster Cluster scratch) { ... }
  * }</pre>
  *
+ * <p>Errors name the annotated field or parameter ({@code @AntriebCluster on field FooIT.cluster: ...}): a
+ * malformed entry before anything is provisioned, and what provisioning refuses (an unknown image, a saved
+ * network that does not exist, a limit) as an
+ * {@link org.junit.jupiter.api.extension.ExtensionConfigurationException} with core's exception as its
+ * cause; a node that never answers stays a {@link sh.antrieb.ProvisionException}.
+ *
  * <p>The annotation registers {@link AntriebExtension} itself; {@link AntriebTest} on the class is
  * optional unless its options are needed. It may also be used as a meta-annotation to name a topology
  * once and reuse it.

@@ -28,10 +28,10 @@ import org.junit.platform.commons.support.HierarchyTraversalMode;
 import org.junit.platform.commons.support.ModifierSupport;
 import org.opentest4j.TestAbortedException;
 
+import sh.antrieb.AntriebException;
 import sh.antrieb.Cluster;
 import sh.antrieb.ClusterSpec;
 import sh.antrieb.HostNotReadyException;
-import sh.antrieb.LimitExceededException;
 
 /**
  * The JUnit Jupiter extension behind {@link AntriebTest} and {@link AntriebCluster}: provisions the
@@ -189,14 +189,8 @@ public final class AntriebExtension implements BeforeAllCallback, BeforeEachCall
                         + "then (disabledWithoutVirtualization = true): " + e.getMessage(), e);
             }
             throw e;
-        } catch (LimitExceededException e) {
-            // Core's advice for the concurrency cap names its builder, which a JUnit user does not call.
-            if (!e.getMessage().contains("concurrent cluster")) {
-                throw e;
-            }
-            throw new LimitExceededException(e.getMessage() + ". In JUnit tests that limit is the configuration parameter "
-                    + SharedClient.MAX_CLUSTERS_PARAMETER + " (e.g. -D" + SharedClient.MAX_CLUSTERS_PARAMETER + "=4); "
-                    + "it must be at least the number of clusters one test holds at once");
+        } catch (AntriebException e) {
+            throw request.provisionFailure(e);
         }
         // Into the store first: from here on JUnit destroys the cluster when the scope ends.
         context.getStore(NAMESPACE).put(new Object(), new StoredCluster(cluster));

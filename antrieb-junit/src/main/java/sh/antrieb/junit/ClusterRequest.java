@@ -15,9 +15,12 @@ import org.junit.platform.commons.support.ModifierSupport;
 import org.junit.platform.commons.support.ReflectionSupport;
 
 import sh.antrieb.AntriebException;
+import sh.antrieb.CatalogException;
 import sh.antrieb.ClusterSpec;
 import sh.antrieb.InvalidSpecException;
+import sh.antrieb.LimitExceededException;
 import sh.antrieb.NetworkSpec;
+import sh.antrieb.ProvisionException;
 import sh.antrieb.VmSize;
 
 /**
@@ -51,8 +54,42 @@ record ClusterRequest(AntriebCluster annotation, Class<?> testClass, String targ
         try {
             return build();
         } catch (AntriebException | IllegalArgumentException e) {
-            throw new ExtensionConfigurationException("@AntriebCluster on " + target + ": " + e.getMessage(), e);
+            throw new ExtensionConfigurationException(about(e.getMessage()), e);
         }
+    }
+
+    /**
+     * The failure to report when provisioning this request's cluster failed with {@code failure}: the same
+     * failure naming the annotated element, with {@code failure} as its cause.
+     * <ul>
+     *   <li>What the annotation asks for and the host refuses (an unknown image, a saved network that does not
+     *       exist, more nodes or a longer TTL than allowed) is an {@link ExtensionConfigurationException}, like
+     *       the annotation's own mistakes;</li>
+     *   <li>a cluster that could not be made is the same type again: {@link ProvisionException} (a node never
+     *       answered; console tails kept) and {@link LimitExceededException} for the cap on concurrent clusters,
+     *       which also names the JUnit parameter that raises it; anything else an {@link AntriebException}.</li>
+     * </ul>
+     */
+    RuntimeException provisionFailure(AntriebException failure) {
+        String message = about(failure.getMessage());
+        if (failure instanceof ProvisionException p) {
+            return new ProvisionException(message, p.consoleTails(), p);
+        }
+        if (failure instanceof LimitExceededException && failure.getMessage().contains("concurrent cluster")) {
+            // Core's advice names its builder, which a JUnit user does not call.
+            return new LimitExceededException(message + ". In JUnit tests that limit is the configuration parameter "
+                    + SharedClient.MAX_CLUSTERS_PARAMETER + " (e.g. -D" + SharedClient.MAX_CLUSTERS_PARAMETER + "=4); "
+                    + "it must be at least the number of clusters one test holds at once", failure);
+        }
+        if (failure instanceof InvalidSpecException || failure instanceof CatalogException || failure instanceof LimitExceededException) {
+            return new ExtensionConfigurationException(message, failure);
+        }
+        return new AntriebException(message, failure);
+    }
+
+    /** {@code problem} said of the annotated element, e.g. {@code @AntriebCluster on field FooTest.cluster: ...}. */
+    private String about(String problem) {
+        return "@AntriebCluster on " + target + ": " + problem;
     }
 
     private ClusterSpec build() {

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
 
+import org.assertj.core.api.AbstractThrowableAssert;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -23,7 +24,11 @@ import org.junit.platform.engine.reporting.ReportEntry;
 import org.junit.platform.testkit.engine.EngineExecutionResults;
 import org.junit.platform.testkit.engine.EventType;
 
+import sh.antrieb.CatalogException;
 import sh.antrieb.Cluster;
+import sh.antrieb.InvalidSpecException;
+import sh.antrieb.LimitExceededException;
+import sh.antrieb.ProvisionException;
 
 /**
  * The extension's lifecycle, run through the JUnit Platform with an in-memory cluster source: which
@@ -208,6 +213,47 @@ class ExtensionLifecycleTest {
 
     @AntriebTest
     @Kit.Fixture
+    static class UnknownImageFixture {
+        @AntriebCluster(nodes = {"debian12", "debian13 x2"})
+        static Cluster cluster;
+
+        @Test
+        void neverRuns() {
+        }
+    }
+
+    @AntriebTest
+    @Kit.Fixture
+    static class ProvisionFailuresFixture {
+        @AntriebCluster
+        static Cluster fine;
+
+        @AntriebCluster(networks = "@team/isolated-lan", nics = "node1: isolated-lan")
+        Cluster lab;
+
+        @Test
+        void missingNetwork() {
+        }
+    }
+
+    @AntriebTest
+    @Kit.Fixture
+    static class ParameterProvisionFailuresFixture {
+        @Test
+        void tooManyNodes(@AntriebCluster(nodes = "debian12 x5") Cluster big) {
+        }
+
+        @Test
+        void neverBoots(@AntriebCluster(nodes = "never-boots") Cluster broken) {
+        }
+
+        @Test
+        void overTheCap(@AntriebCluster(nodes = "over-the-cap") Cluster extra) {
+        }
+    }
+
+    @AntriebTest
+    @Kit.Fixture
     static class WrongParameterTypeFixture {
         @Test
         void test(@AntriebCluster String cluster) {
@@ -387,20 +433,68 @@ class ExtensionLifecycleTest {
 
     @Test
     void wrongFieldTypeFailsTheClassWithAClearMessage() {
-        EngineExecutionResults r = Kit.fake().run(WrongTypeFixture.class);
-        assertThat(Kit.failureOf(r, "WrongTypeFixture")).isInstanceOf(ExtensionConfigurationException.class)
+        assertFailsTheClassWithoutAnyCluster(WrongTypeFixture.class)
                 .hasMessageContaining("field WrongTypeFixture.cluster").hasMessageContaining("must be of type sh.antrieb.Cluster");
-        assertThat(FakeClusterSource.events()).noneMatch(e -> e.startsWith("provision"));
     }
 
     @Test
     void malformedNicsFailTheClassBeforeItsClusterIsProvisioned() {
-        EngineExecutionResults r = Kit.fake().run(MalformedNicsFixture.class);
-        assertThat(Kit.failureOf(r, "MalformedNicsFixture")).isInstanceOf(ExtensionConfigurationException.class)
+        assertFailsTheClassWithoutAnyCluster(MalformedNicsFixture.class)
                 .hasMessageContaining("field MalformedNicsFixture.routed")
                 .hasMessageContaining("nics entry \"node2 lan\" has no colon")
                 .hasMessageContaining("e.g. \"node1: wan lan\"");
+    }
+
+    @Test
+    void aStaticFieldWhoseClusterTheHostRefusesFailsTheClassNamingTheField() {
+        assertFailsTheClassWithoutAnyCluster(UnknownImageFixture.class)
+                .hasMessageStartingWith("@AntriebCluster on field UnknownImageFixture.cluster: unknown image 'debian13': this host has [debian12")
+                .cause().isInstanceOf(InvalidSpecException.class).hasMessageStartingWith("unknown image 'debian13'");
+    }
+
+    /** Runs {@code fixture}, checks that none of its tests started and no cluster was made; its class failure, to check further. */
+    private static AbstractThrowableAssert<?, ? extends Throwable> assertFailsTheClassWithoutAnyCluster(Class<?> fixture) {
+        EngineExecutionResults r = Kit.fake().run(fixture);
         r.testEvents().assertStatistics(s -> s.started(0));
+        assertThat(FakeClusterSource.events()).noneMatch(e -> e.startsWith("provision"));
+        return assertThat(Kit.failureOf(r, fixture.getSimpleName())).isInstanceOf(ExtensionConfigurationException.class);
+    }
+
+    @Test
+    void anInstanceFieldWhoseSavedNetworkIsMissingFailsTheTestNamingTheField() {
+        EngineExecutionResults r = Kit.fake().run(ProvisionFailuresFixture.class);
+        r.testEvents().assertStatistics(s -> s.started(1).failed(1));
+        assertThat(Kit.failureOf(r, "missingNetwork")).isInstanceOf(ExtensionConfigurationException.class)
+                .hasMessageStartingWith("@AntriebCluster on field ProvisionFailuresFixture.lab: no saved network @team/isolated-lan: save it first")
+                .cause().isInstanceOfSatisfying(CatalogException.class, e -> assertThat(e.code()).isEqualTo(CatalogException.Code.NOT_FOUND));
+        // The class's own cluster was made and is gone with the class.
+        assertThat(FakeClusterSource.events()).containsExactly("source created", "provision fake1 [debian12]", "close fake1", "source closed");
+    }
+
+    @Test
+    void parametersWhoseClustersCannotBeMadeFailNamingTheParameterAndKeepTheCause() {
+        EngineExecutionResults r = Kit.fake().run(ParameterProvisionFailuresFixture.class);
+        r.testEvents().assertStatistics(s -> s.failed(3));
+
+        // JUnit wraps what a parameter resolver throws; the extension's exception is its cause.
+        Throwable tooMany = Kit.failureOf(r, "tooManyNodes").getCause();
+        assertThat(tooMany).isInstanceOf(ExtensionConfigurationException.class)
+                .hasMessageStartingWith("@AntriebCluster on parameter big of ParameterProvisionFailuresFixture.tooManyNodes(): "
+                        + "too many nodes: 5 requested, at most 4")
+                .cause().isInstanceOf(LimitExceededException.class);
+
+        Throwable boot = Kit.failureOf(r, "neverBoots").getCause();
+        assertThat(boot).isInstanceOfSatisfying(ProvisionException.class, e -> assertThat(e.consoleTails()).containsKey("node1"))
+                .hasMessageStartingWith("@AntriebCluster on parameter broken of ParameterProvisionFailuresFixture.neverBoots(): "
+                        + "provisioning cluster fake0 failed: node1 did not answer SSH")
+                .cause().isInstanceOf(ProvisionException.class);
+
+        Throwable cap = Kit.failureOf(r, "overTheCap").getCause();
+        assertThat(cap).isInstanceOf(LimitExceededException.class)
+                .hasMessageStartingWith("@AntriebCluster on parameter extra of ParameterProvisionFailuresFixture.overTheCap(): "
+                        + "limit of 2 concurrent clusters reached")
+                .hasMessageContaining("configuration parameter " + SharedClient.MAX_CLUSTERS_PARAMETER)
+                .cause().isInstanceOf(LimitExceededException.class);
         assertThat(FakeClusterSource.events()).noneMatch(e -> e.startsWith("provision"));
     }
 

@@ -7,15 +7,21 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import sh.antrieb.CatalogException;
 import sh.antrieb.Cluster;
 import sh.antrieb.ClusterSpec;
 import sh.antrieb.ExecOptions;
 import sh.antrieb.ExecResult;
+import sh.antrieb.InvalidSpecException;
+import sh.antrieb.LimitExceededException;
+import sh.antrieb.ProvisionException;
 
 /**
  * An in-memory cluster source for testing the extension's lifecycle without VMs: clusters are plain
  * objects whose commands "succeed" unless they start with {@code fail}. Records what happened in
- * {@link #EVENTS}; reset with {@link #reset()} before each engine run.
+ * {@link #EVENTS}; reset with {@link #reset()} before each engine run. Provisioning fails as core's does
+ * ({@link #refuse}) for an image other than debian12, a saved network reference, more than four nodes,
+ * and the images {@code never-boots} (a node never answers) and {@code over-the-cap} (no free cluster slot).
  */
 final class FakeClusterSource implements ClusterSource {
     static final List<String> EVENTS = Collections.synchronizedList(new ArrayList<>());
@@ -55,11 +61,36 @@ final class FakeClusterSource implements ClusterSource {
 
     @Override
     public Cluster provision(ClusterSpec spec) {
+        refuse(spec);
         FakeCluster c = new FakeCluster("fake" + COUNTER.incrementAndGet(), spec);
         CLUSTERS.put(c.id(), c);
         EVENTS.add("provision " + c.id() + " " + spec.nodes());
         MAX_OPEN.accumulateAndGet(OPEN.incrementAndGet(), Math::max);
         return c;
+    }
+
+    /** Throws what core throws for what this source cannot provide, in core's words; nothing is made. */
+    private static void refuse(ClusterSpec spec) {
+        for (String image : spec.nodeImages()) {
+            switch (image) {
+                case "debian12" -> { }
+                case "never-boots" -> throw new ProvisionException("provisioning cluster fake0 failed: node1 did not answer SSH "
+                        + "within 300 s; everything it created was removed", Map.of("node1", "[    0.000000] Linux version 6.1.0"), null);
+                case "over-the-cap" -> throw new LimitExceededException("limit of 2 concurrent clusters reached: close a cluster "
+                        + "first, or raise the limit with Antrieb.builder().maxConcurrentClusters(n)");
+                default -> throw new InvalidSpecException("unknown image '" + image + "': this host has [debian12, ansible-controller, "
+                        + "podman]. Other distributions can be imported as images on hosts that have them.");
+            }
+        }
+        spec.networks().stream().flatMap(n -> n.reference().stream()).findFirst().ifPresent(ref -> {
+            throw new CatalogException(CatalogException.Code.NOT_FOUND, "no saved network " + ref + ": save it first with "
+                    + "catalog.saveNetwork(...) (the save operation, type network), or declare the network inline; namespace "
+                    + ref.substring(1, ref.indexOf('/')) + " has []");
+        });
+        if (spec.nodeCount() > 4) {
+            throw new LimitExceededException("too many nodes: " + spec.nodeCount() + " requested, at most 4 per cluster, plus one "
+                    + "controller node (an image ending in -controller, or NodeSpec.controller(...)). Split the work across clusters or drop nodes.");
+        }
     }
 
     @Override
