@@ -102,6 +102,19 @@ public final class ClusterSpec {
         return images;
     }
 
+    /** The node names in order, as a cluster names its nodes: {@code node1}, {@code node2}, ... {@code nodeN}. */
+    public List<String> nodeNames() {
+        return nodeNames(nodeCount());
+    }
+
+    private static List<String> nodeNames(int count) {
+        List<String> names = new ArrayList<>();
+        for (int i = 1; i <= count; i++) {
+            names.add("node" + i);
+        }
+        return names;
+    }
+
     /** The declared networks in order; empty for the default network. */
     public List<NetworkSpec> networks() {
         return networks;
@@ -269,10 +282,10 @@ public final class ClusterSpec {
                     }
                 }
             }
-            for (int i = 1; i <= nodeCount; i++) {
-                if (!nics.containsKey("node" + i)) {
-                    throw new InvalidSpecException("node" + i + " has no NICs: with declared networks every node lists its "
-                            + "networks, e.g. .nics(\"node" + i + "\", \"" + networks.get(0).name() + "\")");
+            for (String node : nodeNames(nodeCount)) {
+                if (!nics.containsKey(node)) {
+                    throw new InvalidSpecException(node + " has no NICs: with declared networks every node lists its "
+                            + "networks, e.g. .nics(\"" + node + "\", \"" + networks.get(0).name() + "\")");
                 }
             }
         }

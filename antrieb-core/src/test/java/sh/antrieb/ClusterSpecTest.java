@@ -24,6 +24,7 @@ class ClusterSpecTest {
     void nodesAreNamedInListOrder() {
         ClusterSpec spec = ClusterSpec.of("a", "b x2");
         assertThat(spec.nodeImages()).containsExactly("a", "b", "b");
+        assertThat(spec.nodeNames()).containsExactly("node1", "node2", "node3");
         assertThat(spec.nodeCount()).isEqualTo(3);
     }
 

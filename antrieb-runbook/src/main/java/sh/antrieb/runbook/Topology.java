@@ -1,6 +1,5 @@
 package sh.antrieb.runbook;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -78,13 +77,9 @@ public record Topology(List<NodeSpec> nodes, List<Network> networks, Map<String,
         return nodesOnly().nodeCount();
     }
 
-    /** Node names in order: {@code node1}, {@code node2}, ... */
+    /** Node names in order, as a cluster of this topology names them: {@code node1}, {@code node2}, ... */
     public List<String> nodeNames() {
-        List<String> names = new ArrayList<>();
-        for (int i = 1; i <= nodeCount(); i++) {
-            names.add("node" + i);
-        }
-        return names;
+        return nodesOnly().nodeNames();
     }
 
     /** The image of each node, {@code node1} first. */
@@ -92,11 +87,15 @@ public record Topology(List<NodeSpec> nodes, List<Network> networks, Map<String,
         return nodesOnly().nodeImages();
     }
 
-    /** Core's view of the node groups: one place expands groups into nodes. */
+    /** Core's view of the node groups: core expands groups into named nodes, in one place. */
     private ClusterSpec nodesOnly() {
+        return nodeGroups().build();
+    }
+
+    private ClusterSpec.Builder nodeGroups() {
         ClusterSpec.Builder b = ClusterSpec.builder();
         nodes.forEach(b::node);
-        return b.build();
+        return b;
     }
 
     /** Whether the topology declares networks (rather than using the default network). */
@@ -112,8 +111,7 @@ public record Topology(List<NodeSpec> nodes, List<Network> networks, Map<String,
      *                          refuses the spec
      */
     public ClusterSpec toClusterSpec() {
-        ClusterSpec.Builder b = ClusterSpec.builder();
-        nodes.forEach(b::node);
+        ClusterSpec.Builder b = nodeGroups();
         for (Network n : networks) {
             b.network(n.toNetworkSpec());
         }

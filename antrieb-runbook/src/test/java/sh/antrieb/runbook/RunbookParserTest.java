@@ -408,6 +408,12 @@ class RunbookParserTest {
                 "### 1. One\n\n```sh node1\ntrue\n```\n"));
         assertThat(nics.problems()).containsExactly(new RunbookException.Problem(10,
                 "unknown network 'wan' in nics of node2: declared networks are lan"));
+
+        RunbookException node = parseFailure(minimalWithTopology(
+                "```yaml\nnodes: [\"debian12 x2\"]\nnetworks: [{name: lan}]\nnics:\n  node1: [lan]\n  node3: [lan]\n```\n",
+                "### 1. One\n\n```sh node1\ntrue\n```\n"));
+        assertThat(node.problems()).containsExactly(new RunbookException.Problem(10,
+                "unknown node 'node3' in nics: the topology has node1 and node2"));
     }
 
     @Test

@@ -123,18 +123,13 @@ public final class TopologyParser {
         if (groups == null || groups.isEmpty() || networks == null) {
             return null;
         }
-        int count = groups.stream().mapToInt(NodeSpec::count).sum();
-        Map<String, List<String>> nics = nicsValue == null ? Map.of() : nics(nicsValue, count, networks);
+        List<String> nodeNames = new Topology(groups, List.of(), Map.of()).nodeNames();
+        Map<String, List<String>> nics = nicsValue == null ? Map.of() : nics(nicsValue, nodeNames, networks);
         if (nics == null) {
             return null;
         }
         if (!networks.isEmpty()) {
-            List<String> missing = new ArrayList<>();
-            for (int i = 1; i <= count; i++) {
-                if (!nics.containsKey("node" + i)) {
-                    missing.add("node" + i);
-                }
-            }
+            List<String> missing = nodeNames.stream().filter(n -> !nics.containsKey(n)).toList();
             if (!missing.isEmpty()) {
                 problem(nicsValue == null ? line(networksValue) : nicsLine, "declared networks need every node's NICs: "
                         + String.join(", ", missing) + (missing.size() == 1 ? " is" : " are")
@@ -298,7 +293,7 @@ public final class TopologyParser {
         return checkedName(name, line(item)) ? new Topology.Network(name, cidr, egress, dhcp) : null;
     }
 
-    private Map<String, List<String>> nics(Node value, int nodeCount, List<Topology.Network> networks) {
+    private Map<String, List<String>> nics(Node value, List<String> nodeNames, List<Topology.Network> networks) {
         if (!(value instanceof MappingNode m)) {
             problem(line(value), "'nics' maps each node to its networks in NIC order, e.g. {node1: [wan, lan], node2: [lan]}");
             return null;
@@ -310,8 +305,8 @@ public final class TopologyParser {
         for (NodeTuple t : m.getValue()) {
             String node = scalar(t.getKeyNode());
             int line = line(t.getKeyNode());
-            if (node == null || !node.matches("node[1-9][0-9]*") || Integer.parseInt(node.substring(4)) > nodeCount) {
-                problem(line, "unknown node '" + node + "' in nics: the topology has " + nodeRange(nodeCount));
+            if (node == null || !nodeNames.contains(node)) {
+                problem(line, "unknown node '" + node + "' in nics: the topology has " + nodeRange(nodeNames.size()));
                 ok = false;
                 continue;
             }
