@@ -6,7 +6,10 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -94,8 +97,8 @@ class RunbookParserTest {
         assertThat(t.nodeNames()).containsExactly("node1", "node2", "node3");
         assertThat(t.networks()).containsExactly(new Topology.Network("wan", null, true, true),
                 new Topology.Network("lan", "10.10.1.0/24", false, false));
-        assertThat(t.nics()).containsExactly(java.util.Map.entry("node1", List.of("wan", "lan")),
-                java.util.Map.entry("node2", List.of("lan")), java.util.Map.entry("node3", List.of("lan")));
+        assertThat(t.nics()).containsExactly(Map.entry("node1", List.of("wan", "lan")),
+                Map.entry("node2", List.of("lan")), Map.entry("node3", List.of("lan")));
 
         assertThat(rb.variables()).containsExactly(
                 new Variable("PORT", "the port the backends listen on", "8080", 23),
@@ -122,17 +125,7 @@ class RunbookParserTest {
 
     @Test
     void stepsMayBeAnOrderedList() {
-        Runbook rb = Runbook.parse("""
-                # Ordered
-
-                ## Topology required
-
-                ```yaml
-                nodes: debian12 x2
-                ```
-
-                ## Steps
-
+        Runbook rb = Runbook.parse(runbook().title("# Ordered").yaml("nodes: debian12 x2").section("Steps", """
                 Some intro prose.
 
                 1. Install things.
@@ -146,13 +139,7 @@ class RunbookParserTest {
                    ```node2
                    echo two
                    ```
-
-                ## Verify
-
-                ```sh node2
-                true
-                ```
-                """);
+                """).section("Verify", "```sh node2\ntrue\n```\n").text());
 
         assertThat(rb.steps()).extracting(Step::number, Step::title).containsExactly(
                 org.assertj.core.groups.Tuple.tuple(1, "Install things."), org.assertj.core.groups.Tuple.tuple(2, "Copy to node2."));
@@ -170,29 +157,7 @@ class RunbookParserTest {
 
     @Test
     void aMissingTitleIsReportedAtLineOne() {
-        RunbookException e = parseFailure("""
-                Just prose.
-
-                ## Topology required
-
-                ```yaml
-                nodes: ["debian12"]
-                ```
-
-                ## Steps
-
-                ### 1. One
-
-                ```sh node1
-                true
-                ```
-
-                ## Verify
-
-                ```sh node1
-                true
-                ```
-                """);
+        RunbookException e = parseFailure(runbook().title("Just prose.").yaml(ONE_NODE).text());
 
         assertThat(e.problems()).containsExactly(
                 new RunbookException.Problem(1, "expected a title: a first-level heading '# Title' at the top of the runbook"));
@@ -200,23 +165,7 @@ class RunbookParserTest {
 
     @Test
     void aMissingTopologyIsReportedWhereItBelongs() {
-        RunbookException e = parseFailure("""
-                # No topology
-
-                ## Steps
-
-                ### 1. One
-
-                ```sh node1
-                true
-                ```
-
-                ## Verify
-
-                ```sh node1
-                true
-                ```
-                """);
+        RunbookException e = parseFailure(runbook().title("# No topology").section("Topology required", null).text());
 
         assertThat(e.problems()).hasSize(1);
         assertThat(e.line()).isEqualTo(3);
@@ -226,15 +175,7 @@ class RunbookParserTest {
 
     @Test
     void missingStepsAndVerifyAreEachReported() {
-        RunbookException e = parseFailure("""
-                # Only a topology
-
-                ## Topology required
-
-                ```yaml
-                nodes: ["debian12"]
-                ```
-                """);
+        RunbookException e = parseFailure(runbook().title("# Only a topology").yaml(ONE_NODE).section("Steps", null).section("Verify", null).text());
 
         assertThat(e.problems()).extracting(RunbookException.Problem::line).containsExactly(7, 7);
         assertThat(e.problems().get(0).message()).startsWith("missing section '## Steps' (at the end of the runbook): expected numbered steps");
@@ -244,7 +185,7 @@ class RunbookParserTest {
 
     @Test
     void aTopologyWithoutAYamlBlock() {
-        RunbookException e = parseFailure(minimalWithTopology("Just words.\n", "### 1. One\n\n```sh node1\ntrue\n```\n"));
+        RunbookException e = parseFailure(runbook().section("Topology required", "Just words.\n").text());
 
         assertThat(e.line()).isEqualTo(3);
         assertThat(e.problems().get(0).message()).startsWith("'## Topology required' has no ```yaml block");
@@ -277,29 +218,7 @@ class RunbookParserTest {
 
     @Test
     void anUnknownNodeInVerify() {
-        RunbookException e = parseFailure("""
-                # T
-
-                ## Topology required
-
-                ```yaml
-                nodes: ["debian12"]
-                ```
-
-                ## Steps
-
-                ### 1. One
-
-                ```sh node1
-                true
-                ```
-
-                ## Verify
-
-                ```sh web1
-                true
-                ```
-                """);
+        RunbookException e = parseFailure(runbook().yaml(ONE_NODE).section("Verify", "```sh web1\ntrue\n```\n").text());
 
         assertThat(e.problems()).containsExactly(new RunbookException.Problem(19,
                 "unknown node 'web1' in ```sh web1```: the topology has node1 only (or write 'all')"));
@@ -330,30 +249,7 @@ class RunbookParserTest {
 
     @Test
     void malformedYaml() {
-        RunbookException e = parseFailure("""
-                # T
-
-                ## Topology required
-
-                ```yaml
-                nodes: ["debian12"
-                networks: x
-                ```
-
-                ## Steps
-
-                ### 1. One
-
-                ```sh node1
-                true
-                ```
-
-                ## Verify
-
-                ```sh node1
-                true
-                ```
-                """);
+        RunbookException e = parseFailure(runbook().yaml("nodes: [\"debian12\"\nnetworks: x").text());
 
         assertThat(e.problems()).hasSize(1);
         assertThat(e.line()).isBetween(6, 7);
@@ -363,33 +259,12 @@ class RunbookParserTest {
 
     @Test
     void topologyMistakesPointAtTheirLine() {
-        RunbookException e = parseFailure("""
-                # T
-
-                ## Topology required
-
-                ```yaml
+        RunbookException e = parseFailure(runbook().yaml("""
                 nodes: ["debian12 x2"]
                 networks:
                   - {name: lan, cidr: 10.10.1.0/16}
                 nic:
-                  node1: [lan]
-                ```
-
-                ## Steps
-
-                ### 1. One
-
-                ```sh node1
-                true
-                ```
-
-                ## Verify
-
-                ```sh node1
-                true
-                ```
-                """);
+                  node1: [lan]""").text());
 
         assertThat(e.problems()).containsExactly(
                 new RunbookException.Problem(8, "unsupported CIDR '10.10.1.0/16': only /24 networks are supported, e.g. 10.10.1.0/24"),
@@ -398,29 +273,22 @@ class RunbookParserTest {
 
     @Test
     void badNodeShorthandAndUnknownNetworkInNics() {
-        RunbookException e = parseFailure(minimalWithTopology(
-                "```yaml\nnodes: [\"Debian12 x2\"]\n```\n", "### 1. One\n\n```sh node1\ntrue\n```\n"));
+        RunbookException e = parseFailure(runbook().yaml("nodes: [\"Debian12 x2\"]").text());
         assertThat(e.problems()).containsExactly(new RunbookException.Problem(6,
                 "malformed node shorthand \"Debian12 x2\": image names are lowercase, e.g. \"debian12\""));
 
-        RunbookException nics = parseFailure(minimalWithTopology(
-                "```yaml\nnodes: [\"debian12 x2\"]\nnetworks: [{name: lan}]\nnics:\n  node1: [lan]\n  node2: [wan]\n```\n",
-                "### 1. One\n\n```sh node1\ntrue\n```\n"));
+        RunbookException nics = parseFailure(runbook().yaml(TWO_NODES_ON_LAN + "\nnics:\n  node1: [lan]\n  node2: [wan]").text());
         assertThat(nics.problems()).containsExactly(new RunbookException.Problem(10,
                 "unknown network 'wan' in nics of node2: declared networks are lan"));
 
-        RunbookException node = parseFailure(minimalWithTopology(
-                "```yaml\nnodes: [\"debian12 x2\"]\nnetworks: [{name: lan}]\nnics:\n  node1: [lan]\n  node3: [lan]\n```\n",
-                "### 1. One\n\n```sh node1\ntrue\n```\n"));
+        RunbookException node = parseFailure(runbook().yaml(TWO_NODES_ON_LAN + "\nnics:\n  node1: [lan]\n  node3: [lan]").text());
         assertThat(node.problems()).containsExactly(new RunbookException.Problem(10,
                 "unknown node 'node3' in nics: the topology has node1 and node2"));
     }
 
     @Test
     void declaredNetworksNeedEveryNodesNics() {
-        RunbookException e = parseFailure(minimalWithTopology(
-                "```yaml\nnodes: [\"debian12 x2\"]\nnetworks: [{name: lan}]\nnics:\n  node1: [lan]\n```\n",
-                "### 1. One\n\n```sh node1\ntrue\n```\n"));
+        RunbookException e = parseFailure(runbook().yaml(TWO_NODES_ON_LAN + "\nnics:\n  node1: [lan]").text());
 
         assertThat(e.problems()).containsExactly(new RunbookException.Problem(8,
                 "declared networks need every node's NICs: node2 is missing from nics; e.g. nics: {node1: [lan]}"));
@@ -444,34 +312,7 @@ class RunbookParserTest {
 
     @Test
     void aMalformedVariableDeclaration() {
-        RunbookException e = parseFailure("""
-                # T
-
-                ## Topology required
-
-                ```yaml
-                nodes: ["debian12"]
-                ```
-
-                ## Variables
-
-                - `<lan>`: lower case
-                - the subnet to use
-
-                ## Steps
-
-                ### 1. One
-
-                ```sh node1
-                true
-                ```
-
-                ## Verify
-
-                ```sh node1
-                true
-                ```
-                """);
+        RunbookException e = parseFailure(runbook().yaml(ONE_NODE).section("Variables", "- `<lan>`: lower case\n- the subnet to use\n").text());
 
         assertThat(e.problems()).extracting(RunbookException.Problem::line).containsExactly(11, 12);
         assertThat(e.problems().get(0).message()).startsWith("invalid variable name 'lan': names are upper-case letters");
@@ -508,14 +349,71 @@ class RunbookParserTest {
                 .hasCauseInstanceOf(IOException.class);
     }
 
+    /** A topology of one node. */
+    static final String ONE_NODE = "nodes: [\"debian12\"]";
+    /** The first lines of a topology of two nodes and one declared network, before its nics. */
+    static final String TWO_NODES_ON_LAN = "nodes: [\"debian12 x2\"]\nnetworks: [{name: lan}]";
+
     /** A runbook with two nodes whose Steps section (starting at line 9, content at line 11) is {@code steps}. */
     static String minimal(String steps) {
-        return minimalWithTopology("```yaml\nnodes: [\"debian12 x2\"]\n```\n", steps);
+        return runbook().section("Steps", steps).text();
     }
 
-    /** Topology content starts at line 5; with a 3-line topology, '## Steps' is line 9 and its content line 11. */
-    static String minimalWithTopology(String topology, String steps) {
-        return "# T\n\n## Topology required\n\n" + topology + "\n## Steps\n\n" + steps + "\n## Verify\n\n```sh node1\ntrue\n```\n";
+    /** A runbook's markdown from its parts; see {@link RunbookText}. */
+    static RunbookText runbook() {
+        return new RunbookText();
+    }
+
+    /**
+     * A runbook's markdown built from parts, each with a default: the title {@code # T}; a topology of two
+     * debian12 nodes (its YAML from line 6); one step running {@code true} on node1; a Verify doing the same.
+     * With a one-line topology, '## Steps' is line 9 and its content line 11.
+     */
+    static final class RunbookText {
+        private String title = "# T";
+        /** Section heading to content, in the order the parser expects them; null content: no such section. */
+        private final Map<String, String> sections = new LinkedHashMap<>();
+
+        RunbookText() {
+            sections.put("Topology required", fenced("nodes: [\"debian12 x2\"]"));
+            sections.put("Variables", null);
+            sections.put("Steps", "### 1. One\n\n```sh node1\ntrue\n```\n");
+            sections.put("Verify", "```sh node1\ntrue\n```\n");
+        }
+
+        /** The first line, e.g. {@code # Ordered}, or prose for a runbook without a title. */
+        RunbookText title(String line) {
+            title = line;
+            return this;
+        }
+
+        /** A topology of this YAML (without the fence; lines from line 6 of the runbook). */
+        RunbookText yaml(String yaml) {
+            return section("Topology required", fenced(yaml));
+        }
+
+        /** What the section {@code ## heading} holds, as written; null leaves the section out. */
+        RunbookText section(String heading, String content) {
+            if (!sections.containsKey(heading)) {
+                throw new IllegalArgumentException("no section '" + heading + "' in a runbook: " + sections.keySet());
+            }
+            sections.put(heading, content);
+            return this;
+        }
+
+        String text() {
+            List<String> parts = new ArrayList<>(List.of(title + "\n"));
+            sections.forEach((heading, content) -> {
+                if (content != null) {
+                    parts.add("## " + heading + "\n\n" + content);
+                }
+            });
+            return String.join("\n", parts);
+        }
+
+        private static String fenced(String yaml) {
+            return "```yaml\n" + yaml + "\n```\n";
+        }
     }
 
     private static RunbookException parseFailure(String markdown) {
