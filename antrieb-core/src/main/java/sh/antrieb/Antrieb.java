@@ -294,6 +294,7 @@ public final class Antrieb implements AutoCloseable {
         private Path catalogDir = CatalogService.defaultDir();
         private String namespace = CatalogService.defaultNamespaceName();
         private java.util.List<Integer> egressPorts;
+        private boolean warmStart;
 
         private Builder(Settings s) {
             uri = s.uri();
@@ -309,6 +310,7 @@ public final class Antrieb implements AutoCloseable {
             bootTimeout = s.bootTimeout();
             accelerator = s.accelerator();
             egressPorts = s.egressPorts();
+            warmStart = s.warmStart();
         }
 
         /** The libvirt URI (default {@code qemu:///system}). */
@@ -411,6 +413,16 @@ public final class Antrieb implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Whether nodes start from a saved, booted guest (a warm-start template per image, VM size and NIC count,
+         * made on first use with one ordinary boot) instead of booting (default true, or
+         * {@code ANTRIEB_WARM_START}). A node that does not come up from a template is booted instead.
+         */
+        public Builder warmStart(boolean warmStart) {
+            this.warmStart = warmStart;
+            return this;
+        }
+
         /** Forces an accelerator instead of detecting one. */
         public Builder accelerator(Accelerator accelerator) {
             this.accelerator = accelerator;
@@ -421,7 +433,8 @@ public final class Antrieb implements AutoCloseable {
         public Antrieb build() {
             sh.antrieb.catalog.Names.checkNamespace(namespace);
             return new Antrieb(new Settings(uri, imageCache, maxConcurrentClusters, queueTimeout, defaultTtl, maxTtl,
-                    maxNodes, defaultVmSize, execTimeout, outputLimit, bootTimeout, accelerator, egressPorts), catalogDir, namespace);
+                    maxNodes, defaultVmSize, execTimeout, outputLimit, bootTimeout, accelerator, egressPorts, warmStart),
+                    catalogDir, namespace);
         }
     }
 }

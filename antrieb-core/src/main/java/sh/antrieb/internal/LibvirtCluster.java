@@ -98,7 +98,7 @@ public final class LibvirtCluster implements Cluster {
         return member(name).node();
     }
 
-    private Member member(String name) {
+    Member member(String name) {
         Member m = members.get(name);
         if (m == null) {
             throw new NoSuchNodeException(id(), name, members.keySet());

@@ -100,6 +100,11 @@ public final class LibvirtHost implements AutoCloseable {
         return uri;
     }
 
+    /** libvirt's and the hypervisor's versions, e.g. {@code libvirt 9000000 qemu 7002000}. */
+    public String versions() {
+        return call("read versions", () -> "libvirt " + conn.getLibVersion() + " qemu " + conn.getVersion());
+    }
+
     /** Whether the libvirt host is this machine (files it names can be read here). */
     public boolean isLocal() {
         String host = uri.getHost();
@@ -291,6 +296,75 @@ public final class LibvirtHost implements AutoCloseable {
         }
     }
 
+    /**
+     * A copy of volume {@code source} as new raw volume {@code name}, made by libvirt on the host (no data
+     * crosses the connection). Returns the copy's host path.
+     */
+    public String cloneVolume(String source, String name) {
+        return withPool("copy volume " + source + " to " + name, pool -> {
+            StorageVol src = pool.storageVolLookupByName(source);
+            try {
+                long bytes = src.getInfo().capacity;
+                StorageVol copy = pool.storageVolCreateXMLFrom(LibvirtXml.rawVolume(name, bytes), src, 0);
+                try {
+                    return copy.getPath();
+                } finally {
+                    copy.free();
+                }
+            } finally {
+                src.free();
+            }
+        });
+    }
+
+    /** Reads {@code length} bytes of volume {@code name} from {@code offset} (fewer at its end). */
+    public byte[] readVolume(String name, long offset, int length) {
+        return withPool("read volume " + name, pool -> {
+            StorageVol vol = pool.storageVolLookupByName(name);
+            Stream stream = conn.streamNew(0);
+            try {
+                vol.download(stream, offset, length, 0);
+                java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(length);
+                byte[] buf = new byte[Math.min(length, 1 << 16)];
+                int n;
+                while (out.size() < length && (n = stream.receive(buf)) > 0) {
+                    out.write(buf, 0, n);
+                }
+                stream.finish();
+                return out.toByteArray();
+            } catch (LibvirtException e) {
+                stream.abort();
+                throw e;
+            } finally {
+                stream.free();
+                vol.free();
+            }
+        });
+    }
+
+    /** Overwrites bytes of volume {@code name} from {@code offset}; the rest of the volume stays as it is. */
+    public void writeVolume(String name, long offset, byte[] data) {
+        withPool("write volume " + name, pool -> {
+            StorageVol vol = pool.storageVolLookupByName(name);
+            Stream stream = conn.streamNew(0);
+            try {
+                vol.upload(stream, offset, data.length, 0);
+                ByteBuffer bb = ByteBuffer.wrap(data);
+                while (bb.hasRemaining()) {
+                    stream.write(bb);
+                }
+                stream.finish();
+                return null;
+            } catch (IOException e) {
+                stream.abort();
+                throw new AntriebException("writing volume " + name + " failed: " + e.getMessage(), e);
+            } finally {
+                stream.free();
+                vol.free();
+            }
+        });
+    }
+
     // ---- networks ------------------------------------------------------------------------------------
 
     /** Creates and starts a transient network. */
@@ -422,6 +496,28 @@ public final class LibvirtHost implements AutoCloseable {
         if (!found) {
             throw new AntriebException("domain " + domain + " is not running: its disk could not be copied");
         }
+    }
+
+    /**
+     * Saves a running domain's memory and device state into {@code path} on the libvirt host; the domain is
+     * stopped afterwards (libvirt's managed-by-caller save, {@code virsh save}).
+     */
+    public void saveDomain(String name, String path) {
+        boolean found = withObject("save domain " + name, () -> conn.domainLookupByName(name), Domain::free, dom -> {
+            dom.save(path);
+            return true;
+        }, false);
+        if (!found) {
+            throw new AntriebException("domain " + name + " is not running: it could not be saved");
+        }
+    }
+
+    /** Starts the domain saved in {@code path} on the libvirt host ({@code virsh restore}); running once this returns. */
+    public void restoreDomain(String path) {
+        call("restore domain from " + path, () -> {
+            conn.restore(path);
+            return null;
+        });
     }
 
     /** Whether a domain of that name is running. */

@@ -52,6 +52,7 @@ public final class NodeChannel implements AutoCloseable {
     private ExecAgent agent;
     /** The session an agent was last started (or tried) on: one attempt per session. */
     private ClientSession agentTriedOn;
+    private boolean agentAllowed = true;
 
     public NodeChannel(String node, String address, PublicKey hostKey, KeyPair identity, SshTransport transport, long outputLimit) {
         this.node = node;
@@ -92,6 +93,11 @@ public final class NodeChannel implements AutoCloseable {
         return session;
     }
 
+    /** Commands go over one SSH channel each from now on: no exec agent is started (a warm-start template's node). */
+    synchronized void disableAgent() {
+        agentAllowed = false;
+    }
+
     /** Starts the exec agent in the background if the current session has none; never blocks for long. */
     public void prepareAgent() {
         try {
@@ -118,6 +124,9 @@ public final class NodeChannel implements AutoCloseable {
 
     /** The running agent of {@code s}, or null (and its start is kicked off once per session). */
     private synchronized ExecAgent agent(ClientSession s) {
+        if (!agentAllowed) {
+            return null;
+        }
         if (agent != null && agent.session() == s && agent.isOpen()) {
             return agent;
         }

@@ -39,6 +39,7 @@ public final class Provisioner {
     private final Settings settings;
     private final Accelerator accelerator;
     private final ExecutorService executor;
+    private final WarmStart warm;
 
     public Provisioner(LibvirtHost host, ImageStore images, SshTransport ssh, Settings settings,
                        Accelerator accelerator, ExecutorService executor) {
@@ -48,6 +49,7 @@ public final class Provisioner {
         this.settings = settings;
         this.accelerator = accelerator;
         this.executor = executor;
+        this.warm = settings.warmStart() ? new WarmStart(host) : null;
     }
 
     /** Checks a spec against this client's limits and images; throws before anything is created. */
@@ -97,7 +99,7 @@ public final class Provisioner {
                 label.id(), spec.nodes(), accelerator, nodeImages.size(), size.vcpus(), size.memoryMiB(), label.deadline());
         Sweeper sweeper = new Sweeper(host);
         try {
-            return build(spec, label, size, nodeImages, boot, createdAt, startNanos, onClose);
+            return build(spec, label, size, nodeImages, boot, createdAt, startNanos, onClose, null);
         } catch (RuntimeException e) {
             Map<String, String> tails = new LinkedHashMap<>();
             for (int i = 1; i <= nodeImages.size(); i++) {
@@ -128,9 +130,13 @@ public final class Provisioner {
         }
     }
 
+    /**
+     * Builds the cluster. {@code template} non-null makes a warm-start template instead: one node on the disk
+     * volume {@code template[1]}, payload padded like the copies', no exec agent.
+     */
     private LibvirtCluster build(ClusterSpec spec, ClusterLabel label, VmSize size, List<String> nodeImages,
                                  Map<String, BootImage> boot, Instant createdAt, long startNanos,
-                                 Consumer<LibvirtCluster> onClose) {
+                                 Consumer<LibvirtCluster> onClose, String[] template) {
         int n = nodeImages.size();
         SshKeys clusterKey = SshKeys.generate("root@antrieb-" + label.id());
         List<SshKeys> hostKeys = new ArrayList<>();
@@ -154,9 +160,16 @@ public final class Provisioner {
             knownHosts.append(String.join(",", names)).append(' ').append(hostKeys.get(i - 1).publicKeyOnly()).append('\n');
         }
 
+        // Warm start: the template of each node's image and NIC count (booted first when missing).
+        List<WarmStart.Template> warmOf = new ArrayList<>();
+        for (int i = 1; i <= n; i++) {
+            warmOf.add(template == null ? warmTemplate(boot.get(nodeImages.get(i - 1)), size, 1 + plan.node(i).nics().size()) : null);
+        }
+
         Duration bootTimeout = settings.bootTimeoutFor(accelerator);
         List<CompletableFuture<LibvirtCluster.Member>> launches = new ArrayList<>();
         for (int i = 1; i <= n; i++) {
+            WarmStart.Template warmTemplate = warmOf.get(i - 1);
             Node node = nodes.get(i - 1);
             BootImage image = boot.get(node.image());
             SshKeys hostKey = hostKeys.get(i - 1);
@@ -177,19 +190,54 @@ public final class Provisioner {
             List<LibvirtXml.Nic> domainNics = new ArrayList<>();
             domainNics.add(new LibvirtXml.Nic(plan.control().libvirtName(), nics.control().mac(), nics.control().tap()));
             nics.nics().forEach(nic -> domainNics.add(new LibvirtXml.Nic(nic.net().libvirtName(), nic.mac(), nic.tap())));
+            String domain = label.name(node.name());
+            String overlayName = template != null ? template[1] : label.name(node.name() + ".qcow2");
             launches.add(CompletableFuture.supplyAsync(() -> {
-                String overlay = host.createVolume(LibvirtXml.overlayVolume(label.name(node.name() + ".qcow2"),
+                if (warmTemplate != null) {
+                    NodeChannel channel = new NodeChannel(node.name(), controlIp, hostKey.keyPair().getPublic(),
+                            clusterKey.keyPair(), ssh, settings.outputLimit());
+                    long t0 = System.nanoTime();
+                    try {
+                        String overlay = host.createVolume(LibvirtXml.overlayVolume(overlayName, (long) size.diskGiB() << 30,
+                                warmTemplate.diskPath()));
+                        String payload = GuestPayload.base64Padded(config.warm(WarmStart.warmConfig(warmTemplate)), WarmStart.PAYLOAD_SIZE);
+                        if (payload == null) {
+                            throw new AntriebException("its payload is larger than " + WarmStart.PAYLOAD_SIZE + " bytes");
+                        }
+                        warm.restore(warmTemplate, new SavedDomain.Copy(domain, label.id(), node.name(), label.deadline().getEpochSecond(),
+                                overlay, consolePath, payload, domainNics), label.name(node.name() + ".save"));
+                        log.debug("{} restored from template {} in {} ms", node.name(), warmTemplate.key(), (System.nanoTime() - t0) / 1_000_000);
+                        awaitSsh(node.name(), domain, channel, WARM_READY_TIMEOUT.compareTo(bootTimeout) < 0 ? WARM_READY_TIMEOUT : bootTimeout);
+                        return new LibvirtCluster.Member(node, channel, Map.copyOf(env), consolePath);
+                    } catch (RuntimeException e) {
+                        channel.close();
+                        if (Thread.currentThread().isInterrupted()) {
+                            throw e;
+                        }
+                        warm.discard(warmTemplate, node.name() + " of cluster " + label.id() + " did not come up from it: " + e.getMessage());
+                        host.destroyDomain(domain);
+                        host.deleteVolume(overlayName);
+                        log.warn("{}: warm start failed ({}); booting it cold", node.name(), e.getMessage());
+                    }
+                }
+                String overlay = host.createVolume(LibvirtXml.overlayVolume(overlayName,
                         (long) size.diskGiB() << 30, image.diskPath()));
-                String cmdline = image.cmdline();
-                String xml = LibvirtXml.domain(new LibvirtXml.DomainSpec(label.name(node.name()), label.id(), node.name(),
+                String payload = template != null ? GuestPayload.base64Padded(config, WarmStart.PAYLOAD_SIZE) : GuestPayload.base64(config);
+                if (payload == null) {
+                    throw new AntriebException("the node's payload is larger than " + WarmStart.PAYLOAD_SIZE + " bytes: no warm-start template");
+                }
+                String xml = LibvirtXml.domain(new LibvirtXml.DomainSpec(domain, label.id(), node.name(),
                         label.deadline().getEpochSecond(), accelerator.domainType(), size.vcpus(), size.memoryMiB(),
-                        image.kernelPath(), image.initrdPath(), cmdline, overlay,
+                        image.kernelPath(), image.initrdPath(), image.cmdline(), overlay,
                         domainNics,
-                        consolePath, GuestPayload.base64(config)));
+                        consolePath, payload));
                 host.createDomain(xml, true);
                 NodeChannel channel = new NodeChannel(node.name(), controlIp, hostKey.keyPair().getPublic(),
                         clusterKey.keyPair(), ssh, settings.outputLimit());
-                awaitSsh(node.name(), label.name(node.name()), channel, bootTimeout);
+                if (template != null) {
+                    channel.disableAgent();
+                }
+                awaitSsh(node.name(), domain, channel, bootTimeout);
                 return new LibvirtCluster.Member(node, channel, Map.copyOf(env), consolePath);
             }, executor));
         }
@@ -214,8 +262,74 @@ public final class Provisioner {
         Duration took = Duration.ofNanos(System.nanoTime() - startNanos);
         log.info("cluster {}: {} node(s) ready in {} ms ({})", label.id(), n, took.toMillis(), accelerator);
         // Exec agents start once every node is up (not while others still boot on the same host cores).
-        members.forEach(m -> m.channel().prepareAgent());
+        if (template == null) {
+            members.forEach(m -> m.channel().prepareAgent());
+        }
         return new LibvirtCluster(label, spec, accelerator, members, createdAt, took, host, settings, executor, onClose);
+    }
+
+    /** How long a restored node may take to answer SSH before it is booted cold instead. */
+    private static final Duration WARM_READY_TIMEOUT = Duration.ofSeconds(60);
+
+    /** The warm-start template for nodes of {@code image} with {@code nics} NICs, or null (boot cold). */
+    private WarmStart.Template warmTemplate(BootImage image, VmSize size, int nics) {
+        if (warm == null) {
+            return null;
+        }
+        String key = warm.key(image, size, nics, accelerator.domainType());
+        String what = image.name() + " (" + size.vcpus() + " vCPU / " + size.memoryMiB() + " MiB / " + size.diskGiB()
+                + " GiB, " + nics + " NICs, " + accelerator + ")";
+        return warm.template(key, what, () -> buildTemplate(image, size, nics, key)).orElse(null);
+    }
+
+    /**
+     * Boots a template node (one node, {@code nics} NICs), arms it and saves it. Returns the names of the
+     * save image and disk volumes; a failure leaves neither.
+     */
+    private String[] buildTemplate(BootImage image, VmSize size, int nics, String key) {
+        String[] names = WarmStart.newNames(key);
+        ClusterSpec.Builder b = ClusterSpec.builder().nodes(image.name()).vmSize(size).ttl(Duration.ofMinutes(10));
+        if (nics > 2) {
+            List<String> nets = new ArrayList<>();
+            for (int k = 1; k < nics; k++) {
+                b.network("w" + k + " egress=false dhcp=false");
+                nets.add("w" + k);
+            }
+            b.nics("node1", nets);
+        }
+        ClusterLabel label = ClusterLabel.create(Instant.now().plus(Duration.ofMinutes(10)));
+        LibvirtCluster tc = null;
+        boolean saved = false;
+        try {
+            tc = build(b.build(), label, size, List.of(image.name()), Map.of(image.name(), image), Instant.now(),
+                    System.nanoTime(), c -> { }, names);
+            NodeChannel channel = tc.member("node1").channel();
+            sh.antrieb.ExecResult armed = channel.exec(WarmStart.ARM, Map.of(), Duration.ofMinutes(2));
+            if (armed.exitCode() != 0 || !armed.stdout().contains("armed")) {
+                throw new AntriebException("arming the template failed (exit " + armed.exitCode() + "): "
+                        + armed.stderr().strip() + " " + armed.stdout().strip());
+            }
+            channel.close();
+            // Let the guest close that SSH session before its state is saved.
+            Thread.sleep(1000);
+            host.saveDomain(label.name("node1"), host.poolPath(names[0]));
+            host.volumes();
+            saved = true;
+            return names;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AntriebException("interrupted while making a warm-start template", e);
+        } finally {
+            if (tc != null) {
+                tc.close();
+            } else {
+                new Sweeper(host).removeCluster(label.id());
+            }
+            if (!saved) {
+                host.deleteVolume(names[0]);
+                host.deleteVolume(names[1]);
+            }
+        }
     }
 
     private static final Object NETWORK_LOCK = new Object();

@@ -23,25 +23,31 @@ import sh.antrieb.VmSize;
  * @param bootTimeout           how long a node may take to answer SSH (null: by accelerator)
  * @param accelerator           forced accelerator (null: detect)
  * @param egressPorts           TCP ports guests on egress networks may reach outside (DNS also over UDP)
+ * @param warmStart             restore nodes from saved, booted templates instead of booting them
  */
 public record Settings(URI uri, Path imageCache, int maxConcurrentClusters, Duration queueTimeout,
                        Duration defaultTtl, Duration maxTtl, int maxNodes, VmSize defaultVmSize,
                        Duration execTimeout, long outputLimit, Duration bootTimeout, Accelerator accelerator,
-                       java.util.List<Integer> egressPorts) {
+                       java.util.List<Integer> egressPorts, boolean warmStart) {
     /** The default egress allowlist: SSH, DNS, HTTP, HTTPS (package mirrors use HTTP and HTTPS). */
     public static final java.util.List<Integer> DEFAULT_EGRESS_PORTS = java.util.List.of(22, 53, 80, 443);
 
     /** libvirt URI of this machine. */
     public static final URI LOCAL = URI.create("qemu:///system");
 
-    /** The defaults, with overrides from the environment ({@code ANTRIEB_LIBVIRT_URI}, {@code ANTRIEB_IMAGE_CACHE}). */
+    /**
+     * The defaults, with overrides from the environment ({@code ANTRIEB_LIBVIRT_URI}, {@code ANTRIEB_IMAGE_CACHE},
+     * {@code ANTRIEB_WARM_START=false}).
+     */
     public static Settings defaults() {
         String uri = System.getenv("ANTRIEB_LIBVIRT_URI");
         String cache = System.getenv("ANTRIEB_IMAGE_CACHE");
+        String warm = System.getenv("ANTRIEB_WARM_START");
         return new Settings(uri == null || uri.isBlank() ? LOCAL : URI.create(uri),
                 Path.of(cache == null || cache.isBlank() ? "/var/cache/antrieb/images" : cache),
                 2, Duration.ZERO, Duration.ofMinutes(10), Duration.ofMinutes(10), 4, VmSize.DEFAULT,
-                Duration.ofMinutes(10), 16L << 20, null, null, DEFAULT_EGRESS_PORTS);
+                Duration.ofMinutes(10), 16L << 20, null, null, DEFAULT_EGRESS_PORTS,
+                warm == null || warm.isBlank() || Boolean.parseBoolean(warm));
     }
 
     /** The boot timeout in force for {@code acc}. */

@@ -55,4 +55,46 @@ class GuestPayloadTest {
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor()).as(out).isZero();
     }
+
+    private GuestPayload.NodeConfig warmConfig() {
+        return config().warm(new GuestPayload.Warm(List.of("52:54:00:aa:00:01", "52:54:00:aa:00:02"), 1_795_000_000L,
+                "0123456789abcdef0123456789abcdef", new byte[] {1, 2, 3, (byte) 0xff}));
+    }
+
+    @Test
+    void firstLineIsAPerNodeNonce() {
+        String s = GuestPayload.script(config());
+        assertThat(s).startsWith("# antrieb payload " + GuestPayload.nonce(config()) + "\n");
+        GuestPayload.NodeConfig other = new GuestPayload.NodeConfig("node1", "", CLUSTER, SshKeys.generate("node1"), "",
+                config().nics(), false);
+        assertThat(GuestPayload.nonce(other)).isNotEqualTo(GuestPayload.nonce(config()));
+    }
+
+    @Test
+    void warmScriptTakesOverTheTemplatesNicsAndRenewsClockIdAndRandomness(@TempDir Path dir) throws Exception {
+        String s = GuestPayload.script(warmConfig());
+        assertThat(s).contains("name_nic 52:54:00:00:00:01 mgmt0 52:54:00:aa:00:01", "name_nic 52:54:00:00:00:02 eth0 52:54:00:aa:00:02")
+                .contains("address replace 10.200.1.10/24 dev eth0", "route replace default via 10.200.1.1 dev eth0")
+                .contains("/sys/class/rtc/rtc0/since_epoch", "t=1795000000", "0123456789abcdef0123456789abcdef >/etc/machine-id")
+                .contains("0x5207", "010203ff");
+        // A cold boot of the same node (a reboot of a restored copy) skips the warm-only part.
+        assertThat(s).contains("if [ \"${ANTRIEB_WARM:-}\" = 1 ]; then");
+        assertThat(GuestPayload.script(config())).doesNotContain("ANTRIEB_WARM:-}\" = 1 ]; then", "52:54:00:aa");
+        Path f = dir.resolve("warm.sh");
+        Files.writeString(f, s);
+        Process p = new ProcessBuilder("sh", "-n", f.toString()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as(out).isZero();
+    }
+
+    @Test
+    void paddedPayloadHasTheExactSizeAndDecodesToTheScriptAndAComment() {
+        String padded = GuestPayload.base64Padded(warmConfig(), 32768);
+        assertThat(padded).hasSize(32768);
+        String decoded = new String(Base64.getDecoder().decode(padded), StandardCharsets.UTF_8);
+        String script = GuestPayload.script(warmConfig());
+        assertThat(decoded).startsWith(script);
+        assertThat(decoded.substring(script.length())).matches("#\\.*\n");
+        assertThat(GuestPayload.base64Padded(warmConfig(), 4096)).as("does not fit").isNull();
+    }
 }

@@ -1,0 +1,232 @@
+package sh.antrieb.internal;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import sh.antrieb.VmSize;
+
+/**
+ * Warm start: nodes restored from a saved, booted guest (a template) instead of booted. A template is one
+ * node booted the normal way, then "armed": sshd and networkd stopped and ssh.service held in an
+ * ExecStartPre that polls the node's fw_cfg payload, then saved with libvirt ({@code virsh save}) next to its
+ * disk. A node of a new cluster is a copy: an overlay on the template's disk and the template's save image
+ * with a head of its own ({@link SavedDomain}: name, UUID, disk, NICs, console, payload), restored. In the
+ * copy the waiter sees the new payload (fw_cfg entries come from the new QEMU process, the guest kernel
+ * reads them on each access), runs it with {@code ANTRIEB_WARM=1} (identity, NICs with the node's MACs
+ * and addresses, clock, machine id, RNG reseed) and lets sshd start.
+ *
+ * <p>Templates are kept in the pool as {@code antrieb-warm-<key>-<nonce>.qcow2} and {@code .save}, where the
+ * key hashes everything the saved state depends on: image files and command line, VM size, NIC count,
+ * domain type, libvirt and QEMU versions. Building one costs one ordinary boot, once per key and host.
+ */
+public final class WarmStart {
+    private static final Logger log = LoggerFactory.getLogger(WarmStart.class);
+    /** Length of every payload (base64 characters) of templates and their copies. */
+    public static final int PAYLOAD_SIZE = 32768;
+    /** Bumped when the template's guest-side contract changes. */
+    private static final String FORMAT = "1";
+    static final String PREFIX = "antrieb-warm-";
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    /** A template on the host: its save image (volume name), its disk's host path, and its save image head. */
+    public record Template(String key, String saveVolume, String diskPath, SavedDomain head, List<String> macs) {
+    }
+
+    private final LibvirtHost host;
+    private final String hostVersions;
+    private final Map<String, Template> known = new ConcurrentHashMap<>();
+    private final Map<String, String> failed = new ConcurrentHashMap<>();
+    private final Map<String, Object> locks = new ConcurrentHashMap<>();
+
+    public WarmStart(LibvirtHost host) {
+        this.host = host;
+        this.hostVersions = host.versions();
+    }
+
+    /** The template key of nodes of {@code image} with {@code size} and {@code nics} NICs in domains of {@code domainType}. */
+    public String key(BootImage image, VmSize size, int nics, String domainType) {
+        String text = String.join("\n", FORMAT, image.diskPath(), String.valueOf(image.kernelPath()),
+                String.valueOf(image.initrdPath()), String.valueOf(image.cmdline()), Long.toString(image.diskBytes()),
+                size.vcpus() + "/" + size.memoryMiB() + "/" + size.diskGiB(), Integer.toString(nics), domainType,
+                hostVersions, Integer.toString(PAYLOAD_SIZE));
+        try {
+            byte[] d = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(d, 0, 6);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * The template of {@code key}: one already on the host, else one made by {@code build} (which returns
+     * the save volume and disk volume names it made); empty when that failed once in this process (the
+     * nodes then boot cold). One build per key at a time in this process.
+     */
+    public Optional<Template> template(String key, String what, Supplier<String[]> build) {
+        Template t = known.get(key);
+        if (t != null) {
+            return Optional.of(t);
+        }
+        if (failed.containsKey(key)) {
+            return Optional.empty();
+        }
+        synchronized (locks.computeIfAbsent(key, k -> new Object())) {
+            t = known.get(key);
+            if (t != null) {
+                return Optional.of(t);
+            }
+            if (failed.containsKey(key)) {
+                return Optional.empty();
+            }
+            try {
+                Optional<Template> found = find(key);
+                if (found.isPresent()) {
+                    known.put(key, found.get());
+                    return found;
+                }
+                log.info("warm start: no template for {} yet; booting one (once per image, VM size and NIC count on this host)", what);
+                long t0 = System.nanoTime();
+                String[] made = build.get();
+                t = load(key, made[0], made[1]);
+                log.info("warm start: template {} for {} ready in {} ms", key, what, (System.nanoTime() - t0) / 1_000_000);
+                known.put(key, t);
+                return Optional.of(t);
+            } catch (RuntimeException e) {
+                log.warn("warm start: no template for {} ({}); its nodes boot cold", what, e.getMessage());
+                failed.put(key, String.valueOf(e.getMessage()));
+                return Optional.empty();
+            }
+        }
+    }
+
+    /** Forgets and deletes a template that produced a broken copy. */
+    public void discard(Template t, String why) {
+        log.warn("warm start: discarding template {}: {}", t.key(), why);
+        known.remove(t.key(), t);
+        failed.put(t.key(), why);
+        host.deleteVolume(t.saveVolume());
+        host.deleteVolume(t.saveVolume().replaceFirst("\\.save$", ".qcow2"));
+    }
+
+    /** A complete template of {@code key} on the host (one whose save image libvirt finished writing). */
+    Optional<Template> find(String key) {
+        List<String> volumes = host.volumes();
+        for (String v : volumes.stream().sorted().toList()) {
+            if (!v.startsWith(PREFIX + key + "-") || !v.endsWith(".save")) {
+                continue;
+            }
+            String disk = v.replaceFirst("\\.save$", ".qcow2");
+            if (!volumes.contains(disk)) {
+                continue;
+            }
+            try {
+                byte[] header = host.readVolume(v, 0, SavedDomain.HEADER_BYTES);
+                if (SavedDomain.isComplete(header)) {
+                    return Optional.of(load(key, v, disk));
+                }
+            } catch (RuntimeException e) {
+                log.debug("warm start: skipping {}: {}", v, e.getMessage());
+            }
+        }
+        return Optional.empty();
+    }
+
+    private Template load(String key, String saveVolume, String diskVolume) {
+        byte[] header = host.readVolume(saveVolume, 0, SavedDomain.HEADER_BYTES);
+        SavedDomain head = SavedDomain.parse(host.readVolume(saveVolume, 0, SavedDomain.headLength(header)));
+        String diskPath = host.volumePath(diskVolume);
+        if (diskPath == null) {
+            throw new sh.antrieb.AntriebException("template disk " + diskVolume + " is missing");
+        }
+        return new Template(key, saveVolume, diskPath, head, head.macs());
+    }
+
+    /** Names for a new template's volumes: save image and disk. */
+    public static String[] newNames(String key) {
+        StringBuilder nonce = new StringBuilder();
+        for (int i = 0; i < 6; i++) {
+            nonce.append("abcdefghijkmnpqrstuvwxyz23456789".charAt(RANDOM.nextInt(32)));
+        }
+        String base = PREFIX + key + "-" + nonce;
+        return new String[] {base + ".save", base + ".qcow2"};
+    }
+
+    /**
+     * Starts a copy of {@code t}: its save image copied under {@code saveCopy} (a labelled volume), the copy's
+     * head written over it, restored, and the copy of the save image deleted again.
+     */
+    public void restore(Template t, SavedDomain.Copy copy, String saveCopy) {
+        byte[] head = t.head().withXml(t.head().copyXml(copy));
+        String path = host.cloneVolume(t.saveVolume(), saveCopy);
+        try {
+            host.writeVolume(saveCopy, 0, head);
+            host.restoreDomain(path);
+        } finally {
+            host.deleteVolume(saveCopy);
+        }
+    }
+
+    /** Fresh seed bytes and machine id for a copy. */
+    public static GuestPayload.Warm warmConfig(Template t) {
+        byte[] seed = new byte[32];
+        RANDOM.nextBytes(seed);
+        byte[] id = new byte[16];
+        RANDOM.nextBytes(id);
+        return new GuestPayload.Warm(t.macs(), java.time.Instant.now().getEpochSecond(), HexFormat.of().formatHex(id), seed);
+    }
+
+    /**
+     * Run as root in a freshly booted template node (over SSH): installs the waiter as ssh.service's
+     * ExecStartPre (in /run, so a reboot is a plain cold boot again), stops networkd and restarts ssh.service
+     * into the waiter, and prints "armed" once the waiter has read the template's own payload.
+     */
+    public static final String ARM = """
+            set -eu
+            mkdir -p /run/antrieb /run/systemd/system/ssh.service.d
+            rm -f /run/antrieb/warm-done /run/antrieb/warm-armed
+            [ -p /run/antrieb/tick ] || mkfifo /run/antrieb/tick
+            bash=/bin/bash; [ -x /bin/bash-static ] && bash=/bin/bash-static
+            cat >/run/antrieb/warm-wait <<EOF
+            #!$bash
+            # Antrieb warm start: holds ssh.service until a restored copy of this template gets its own payload.
+            [ -e /run/antrieb/warm-done ] && exit 0
+            entry=/sys/firmware/qemu_fw_cfg/by_name/opt/sh.antrieb/init/raw
+            read -r -N 64 seen <"\\$entry"
+            : >/run/antrieb/warm-armed
+            exec 9<>/run/antrieb/tick
+            while read -r -N 64 now <"\\$entry" && [ "\\$now" = "\\$seen" ]; do read -t 0.02 -u 9 _ || :; done
+            : >/run/antrieb/warm-done
+            base64 -d <"\\$entry" >/run/antrieb/payload.sh
+            ANTRIEB_WARM=1
+            . /run/antrieb/payload.sh >/run/antrieb/payload.log 2>&1
+            EOF
+            chmod 755 /run/antrieb/warm-wait
+            cat >/run/systemd/system/ssh.service.d/antrieb-warm.conf <<'EOF'
+            [Service]
+            ExecStartPre=/run/antrieb/warm-wait
+            ExecStartPost=-/bin/systemctl start --no-block systemd-networkd.service
+            TimeoutStartSec=infinity
+            EOF
+            systemctl daemon-reload
+            systemctl stop systemd-networkd.service systemd-networkd.socket
+            systemctl restart --no-block ssh.service
+            i=0
+            while [ ! -e /run/antrieb/warm-armed ]; do
+              i=$((i + 1)); [ "$i" -le 600 ] || { echo "the waiter did not start" >&2; exit 1; }
+              sleep 0.05
+            done
+            sync
+            echo armed
+            """;
+}
