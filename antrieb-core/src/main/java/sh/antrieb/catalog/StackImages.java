@@ -135,7 +135,7 @@ final class StackImages {
                 }
                 return new BootImage(name, "antrieb:" + name + ":v1", dir.resolve("disk.qcow2").toString(),
                         dir.resolve("vmlinuz").toString(), dir.resolve("initrd.img").toString(),
-                        Files.readString(dir.resolve("cmdline")).trim(), ImageStore.qcow2VirtualSize(dir.resolve("disk.qcow2")));
+                        Files.readString(dir.resolve("cmdline")).trim(), ImageStore.qcow2VirtualSize(dir.resolve("disk.qcow2"))).asBuiltIn();
             }
         } catch (IOException e) {
             throw new HostNotReadyException("cannot prepare stack image " + name + " in " + dir + ": " + e.getMessage(), e);

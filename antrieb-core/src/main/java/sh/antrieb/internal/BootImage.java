@@ -10,7 +10,18 @@ package sh.antrieb.internal;
  * @param initrdPath  initramfs for direct kernel boot
  * @param cmdline     kernel command line the image expects
  * @param diskBytes   virtual size of the root disk
+ * @param builtIn     one of Antrieb's own images (built from a recipe), not a saved or imported one: only
+ *                    those get warm-start templates (a template per saved image would outlive the image)
  */
 public record BootImage(String name, String ani, String diskPath, String kernelPath, String initrdPath,
-                        String cmdline, long diskBytes) {
+                        String cmdline, long diskBytes, boolean builtIn) {
+    /** A saved or imported image. */
+    public BootImage(String name, String ani, String diskPath, String kernelPath, String initrdPath, String cmdline, long diskBytes) {
+        this(name, ani, diskPath, kernelPath, initrdPath, cmdline, diskBytes, false);
+    }
+
+    /** The same image as one of Antrieb's own. */
+    public BootImage asBuiltIn() {
+        return new BootImage(name, ani, diskPath, kernelPath, initrdPath, cmdline, diskBytes, true);
+    }
 }

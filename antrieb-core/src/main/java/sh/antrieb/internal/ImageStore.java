@@ -171,7 +171,7 @@ public final class ImageStore {
                 String cmdline = Files.readString(dir.resolve("cmdline")).trim();
                 long diskBytes = qcow2VirtualSize(dir.resolve("disk.qcow2"));
                 return new BootImage(name, "antrieb:" + name + ":v1", host.volumePath(volPrefix + ".disk.qcow2"),
-                        host.volumePath(volPrefix + ".vmlinuz"), host.volumePath(volPrefix + ".initrd.img"), cmdline, diskBytes);
+                        host.volumePath(volPrefix + ".vmlinuz"), host.volumePath(volPrefix + ".initrd.img"), cmdline, diskBytes).asBuiltIn();
             }
         } catch (IOException e) {
             throw new HostNotReadyException("cannot prepare image " + name + " in " + dir + ": " + e.getMessage()

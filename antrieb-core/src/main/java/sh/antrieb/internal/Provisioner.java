@@ -211,7 +211,9 @@ public final class Provisioner {
                         return new LibvirtCluster.Member(node, channel, Map.copyOf(env), consolePath);
                     } catch (RuntimeException e) {
                         channel.close();
-                        if (Thread.currentThread().isInterrupted()) {
+                        // A boot timeout shorter than the warm one is the caller's: it holds for copies as for boots.
+                        if (Thread.currentThread().isInterrupted()
+                                || e instanceof BootFailure && bootTimeout.compareTo(WARM_READY_TIMEOUT) <= 0) {
                             throw e;
                         }
                         warm.discard(warmTemplate, node.name() + " of cluster " + label.id() + " did not come up from it: " + e.getMessage());
@@ -273,7 +275,7 @@ public final class Provisioner {
 
     /** The warm-start template for nodes of {@code image} with {@code nics} NICs, or null (boot cold). */
     private WarmStart.Template warmTemplate(BootImage image, VmSize size, int nics) {
-        if (warm == null) {
+        if (warm == null || !image.builtIn()) {
             return null;
         }
         String key = warm.key(image, size, nics, accelerator.domainType());

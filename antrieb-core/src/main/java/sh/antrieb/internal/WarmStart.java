@@ -47,7 +47,8 @@ public final class WarmStart {
     private final String hostVersions;
     private final Map<String, Template> known = new ConcurrentHashMap<>();
     private final Map<String, String> failed = new ConcurrentHashMap<>();
-    private final Map<String, Object> locks = new ConcurrentHashMap<>();
+    /** Per key, JVM-wide: clients of one process never build the same template twice at once. */
+    private static final Map<String, Object> LOCKS = new ConcurrentHashMap<>();
 
     public WarmStart(LibvirtHost host) {
         this.host = host;
@@ -81,7 +82,7 @@ public final class WarmStart {
         if (failed.containsKey(key)) {
             return Optional.empty();
         }
-        synchronized (locks.computeIfAbsent(key, k -> new Object())) {
+        synchronized (LOCKS.computeIfAbsent(host.uri() + " " + key, k -> new Object())) {
             t = known.get(key);
             if (t != null) {
                 return Optional.of(t);
