@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Real guests restored from a warm-start template (made by the first provision on this host if missing):
- * each copy is its own node (name, MACs, addresses, machine id, RNG state, clock) and survives a reboot,
- * which boots it cold with the same identity.
+ * each copy is its own node (name, MACs, addresses, machine id, RNG state, clock), arms a timer that powers it
+ * off at the cluster's deadline, and survives a reboot, which boots it cold with the same identity.
  */
 class WarmStartIT {
     @AutoClose
@@ -35,7 +35,9 @@ class WarmStartIT {
                 ExecResult r = cluster.exec(node.name(), "test -e /run/antrieb/warm-done && echo restored; hostname; "
                         + "cat /sys/class/net/mgmt0/address /sys/class/net/eth0/address /etc/machine-id; "
                         + "head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \\n'; echo; date +%s.%N; "
-                        + "ip -4 -br addr show dev eth0; systemctl is-active ssh systemd-networkd");
+                        + "ip -4 -br addr show dev eth0; systemctl is-active ssh systemd-networkd; "
+                        + "for i in $(seq 50); do systemctl is-active -q antrieb-deadline.timer && break; sleep 0.2; done; "
+                        + "systemctl is-active antrieb-deadline.timer");
                 double hostNow = Instant.now().toEpochMilli() / 1000.0;
                 assertThat(r.exitCode()).as(r.stderr()).isZero();
                 String[] lines = r.stdout().split("\n");
@@ -49,6 +51,8 @@ class WarmStartIT {
                 assertThat(Double.parseDouble(lines[6])).as("guest clock").isBetween(hostNow - 5.0, hostNow + 1.0);
                 assertThat(lines[7]).contains(node.ip() + "/24");
                 assertThat(lines[8] + lines[9]).isEqualTo("activeactive");
+                // Restored domains are not tied to the client's connection: the guest powers off at the deadline.
+                assertThat(lines[10]).as("deadline timer").isEqualTo("active");
             }
             assertThat(new HashSet<>(macs)).as("MAC addresses " + macs).hasSize(4);
             assertThat(machineIds).hasSize(2);

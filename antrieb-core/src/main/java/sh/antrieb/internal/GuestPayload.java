@@ -41,9 +41,10 @@ public final class GuestPayload {
 
     /**
      * What a restored copy needs beyond a cold boot's payload: the template's MAC of each NIC (same order as
-     * {@link NodeConfig#nics()}), the time to set, a machine id and seed bytes for the kernel's RNG.
+     * {@link NodeConfig#nics()}), the time to set (if the RTC cannot tell), a machine id, seed bytes for the
+     * kernel's RNG, and the cluster's deadline (the copy powers itself off then).
      */
-    public record Warm(List<String> templateMacs, long epochSeconds, String machineId, byte[] seed) {
+    public record Warm(List<String> templateMacs, long epochSeconds, String machineId, byte[] seed, long deadlineEpochSeconds) {
     }
 
     /** The payload for fw_cfg: the script, base64-encoded. */
@@ -196,6 +197,14 @@ public final class GuestPayload {
             s.append("  perl -e 'open(my $f, \">\", \"/dev/urandom\") or die $!; syswrite($f, pack(\"H*\", $ARGV[0])); "
                     + "ioctl($f, 0x5207, 0) or die \"reseed: $!\"' ").append(HexFormat.of().formatHex(w.seed()))
                     .append(" || say 'cannot reseed the RNG'\n");
+            // Run by ssh.service's ExecStartPost (once sshd listens): networkd, and the deadline. A restored domain
+            // cannot be tied to the client's libvirt connection like a booted one (AUTODESTROY), so the guest
+            // powers itself off at the cluster's deadline (on_poweroff=destroy), also when no client is left.
+            s.append(file("/run/antrieb/after-ssh", """
+                    systemctl start --no-block systemd-networkd.service
+                    left=$((%d - $(date +%%s))); [ "$left" -gt 0 ] || left=1
+                    systemd-run --quiet --unit=antrieb-deadline --on-active="${left}s" systemctl poweroff --force --force
+                    """.formatted(w.deadlineEpochSeconds())));
             s.append("fi\n");
         }
         if (c.growRootFs()) {

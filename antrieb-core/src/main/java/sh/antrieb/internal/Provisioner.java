@@ -200,7 +200,7 @@ public final class Provisioner {
                     try {
                         String overlay = host.createVolume(LibvirtXml.overlayVolume(overlayName, (long) size.diskGiB() << 30,
                                 warmTemplate.diskPath()));
-                        String payload = GuestPayload.base64Padded(config.warm(WarmStart.warmConfig(warmTemplate)), WarmStart.PAYLOAD_SIZE);
+                        String payload = GuestPayload.base64Padded(config.warm(WarmStart.warmConfig(warmTemplate, label.deadline().getEpochSecond())), WarmStart.PAYLOAD_SIZE);
                         if (payload == null) {
                             throw new AntriebException("its payload is larger than " + WarmStart.PAYLOAD_SIZE + " bytes");
                         }

@@ -24,7 +24,8 @@ import sh.antrieb.VmSize;
  * with a head of its own ({@link SavedDomain}: name, UUID, disk, NICs, console, payload), restored. In the
  * copy the waiter sees the new payload (fw_cfg entries come from the new QEMU process, the guest kernel
  * reads them on each access), runs it with {@code ANTRIEB_WARM=1} (identity, NICs with the node's MACs
- * and addresses, clock, machine id, RNG reseed) and lets sshd start.
+ * and addresses, clock, machine id, RNG reseed) and lets sshd start; once sshd runs, networkd starts and a
+ * timer powers the copy off at its cluster's deadline.
  *
  * <p>Templates are kept in the pool as {@code antrieb-warm-<key>-<nonce>.qcow2} and {@code .save}, where the
  * key hashes everything the saved state depends on: image files and command line, VM size, NIC count,
@@ -35,7 +36,7 @@ public final class WarmStart {
     /** Length of every payload (base64 characters) of templates and their copies. */
     public static final int PAYLOAD_SIZE = 32768;
     /** Bumped when the template's guest-side contract changes. */
-    private static final String FORMAT = "1";
+    private static final String FORMAT = "2";
     static final String PREFIX = "antrieb-warm-";
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -179,12 +180,12 @@ public final class WarmStart {
     }
 
     /** Fresh seed bytes and machine id for a copy. */
-    public static GuestPayload.Warm warmConfig(Template t) {
+    public static GuestPayload.Warm warmConfig(Template t, long deadlineEpochSeconds) {
         byte[] seed = new byte[32];
         RANDOM.nextBytes(seed);
         byte[] id = new byte[16];
         RANDOM.nextBytes(id);
-        return new GuestPayload.Warm(t.macs(), java.time.Instant.now().getEpochSecond(), HexFormat.of().formatHex(id), seed);
+        return new GuestPayload.Warm(t.macs(), java.time.Instant.now().getEpochSecond(), HexFormat.of().formatHex(id), seed, deadlineEpochSeconds);
     }
 
     /**
@@ -216,7 +217,7 @@ public final class WarmStart {
             cat >/run/systemd/system/ssh.service.d/antrieb-warm.conf <<'EOF'
             [Service]
             ExecStartPre=/run/antrieb/warm-wait
-            ExecStartPost=-/bin/systemctl start --no-block systemd-networkd.service
+            ExecStartPost=-/bin/sh /run/antrieb/after-ssh
             TimeoutStartSec=infinity
             EOF
             systemctl daemon-reload

@@ -58,7 +58,7 @@ class GuestPayloadTest {
 
     private GuestPayload.NodeConfig warmConfig() {
         return config().warm(new GuestPayload.Warm(List.of("52:54:00:aa:00:01", "52:54:00:aa:00:02"), 1_795_000_000L,
-                "0123456789abcdef0123456789abcdef", new byte[] {1, 2, 3, (byte) 0xff}));
+                "0123456789abcdef0123456789abcdef", new byte[] {1, 2, 3, (byte) 0xff}, 1_795_000_600L));
     }
 
     @Test
@@ -76,7 +76,8 @@ class GuestPayloadTest {
         assertThat(s).contains("name_nic 52:54:00:00:00:01 mgmt0 52:54:00:aa:00:01", "name_nic 52:54:00:00:00:02 eth0 52:54:00:aa:00:02")
                 .contains("address replace 10.200.1.10/24 dev eth0", "route replace default via 10.200.1.1 dev eth0")
                 .contains("/sys/class/rtc/rtc0/since_epoch", "t=1795000000", "0123456789abcdef0123456789abcdef >/etc/machine-id")
-                .contains("0x5207", "010203ff");
+                .contains("0x5207", "010203ff")
+                .contains("left=$((1795000600 - $(date +%s)))", "--unit=antrieb-deadline", "systemctl poweroff --force --force");
         // A cold boot of the same node (a reboot of a restored copy) skips the warm-only part.
         assertThat(s).contains("if [ \"${ANTRIEB_WARM:-}\" = 1 ]; then");
         assertThat(GuestPayload.script(config())).doesNotContain("ANTRIEB_WARM:-}\" = 1 ]; then", "52:54:00:aa");
