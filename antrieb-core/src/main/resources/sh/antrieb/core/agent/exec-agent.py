@@ -10,6 +10,9 @@
 # same bash (bash-static) is used where present: it starts ~4x faster under emulation.
 #
 # Everything the agent does runs on the guest's (emulated) CPU, so it does little per command:
+# - the library sends the node's own variables once (the B frame); they go into every bash's environment
+#   when it starts, and a request carries only the command and the variables that differ, as bash source
+#   the library wrote (exports, then the command), which the agent hands over unread;
 # - replacement shells are started when the agent has nothing else to do, not while a command's exit is
 #   due (posix_spawn blocks the agent for the exec of bash);
 # - the agent runs as SCHED_BATCH, so the end of a command (stdout closed, stderr closed, process gone) does
@@ -18,7 +21,9 @@
 # - the frames of one loop pass go out in one write.
 #
 # Frames, both ways: type (1 byte), id (4 bytes BE), length (4 bytes BE), payload.
-#   in:  b"R" run   payload: env count (4), then per variable: len+name, len+value (4-byte lengths), then the command
+#   in:  b"B" base  (first frame, once) payload: variable count (4), then per variable: len+name, len+value
+#        b"R" run   payload: the request, bash source: "export NAME='value'" / "unset -v NAME" lines, then
+#                   __antrieb_c='command'
 #        b"K" kill  kill the command's process group (SIGKILL); its exit frame follows
 #   out: b"H" hello (once, after the magic line), b"O" stdout bytes, b"E" stderr bytes,
 #        b"X" exit  payload: exit code (4, signed, -1 if none), dropped stdout bytes (8), dropped stderr bytes (8),
@@ -30,15 +35,14 @@ WARM = 2
 # A command that has run this long (s) is not a short one: replacement shells need not wait for its end.
 SETTLE = 0.05
 BASH = "/bin/bash-static" if os.access("/bin/bash-static", os.X_OK) else "/bin/bash"
-# The request (exports, then the command in __antrieb_c) comes through a pipe on fd 3, never a file: the
-# environment holds the cluster's private key and the caller's secret variables.
+# The request comes through a pipe on fd 3, never a file: it may hold the caller's secret variables.
 BOOT = ('. /dev/fd/3; exec 3<&-; [ -n "${__antrieb_c+x}" ] || exit 111; '
         '[ -r /etc/bash.bashrc ] && . /etc/bash.bashrc; [ -r ~/.bashrc ] && . ~/.bashrc; '
         'eval "unset -v __antrieb_c; $__antrieb_c"')
 ARGV = ["bash", "--norc", "-c", BOOT, "bash"]
-# What sshd gives a session but a bash started here must not see at start-up (bash sources ~/.bashrc when
-# it sees SSH_CLIENT; the request puts these back before the command runs, and sources rc files then).
-SESSION_ONLY = ("SSH_CLIENT", "SSH_CONNECTION", "SSH2_CLIENT", "SHLVL", "_")
+# What the agent's session has but a command's bash sets itself (bash -c in an sshd session starts at SHLVL 1).
+# SSH_CLIENT stays: with --norc it does not make bash read ~/.bashrc at start-up; BOOT reads it.
+NOT_INHERITED = ("SHLVL", "_")
 SIGDEF = (signal.SIGPIPE, signal.SIGXFSZ, signal.SIGINT, signal.SIGQUIT, signal.SIGTERM, signal.SIGHUP)
 IDLE, OTHER = (os.SCHED_IDLE, os.sched_param(0)), (os.SCHED_OTHER, os.sched_param(0))
 
@@ -46,17 +50,12 @@ ep = select.epoll()  # first: it holds fd 3, so no pipe end below is ever one of
 out_fd = sys.stdout.fileno()
 in_fd = sys.stdin.fileno()
 devnull = os.open("/dev/null", os.O_RDONLY)
-base_env = {k: v for k, v in os.environ.items() if k not in SESSION_ONLY}
-session_env = {k: os.environ[k] for k in ("SSH_CLIENT", "SSH_CONNECTION") if k in os.environ}
+base_env = {k: v for k, v in os.environ.items() if k not in NOT_INHERITED}
 fd_owner = {}   # fd -> (command, 1 stdout / 2 stderr / 0 process, a pidfd)
 running = {}    # id -> command
 warm = []
 outq = []       # frames of this loop pass, written together by flush()
 pack = struct.pack
-
-
-def quote(s):
-    return "'" + s.replace("'", "'\\''") + "'"
 
 
 def send(kind, cid, payload=b""):
@@ -136,9 +135,9 @@ def top_up():
             return
 
 
-def run(cid, payload):
+def run(cid, request):
     try:
-        w = start(payload)
+        w = start(request)
     except Exception as e:  # a command that cannot start must not take the agent (and the others) down
         send(b"E", cid, ("[antrieb: the exec agent could not start this command: %s]\n" % e).encode())
         send(b"X", cid, pack(">iqq", -1, 0, 0))
@@ -150,20 +149,8 @@ def run(cid, payload):
         ep.register(fd, select.EPOLLIN)
 
 
-def start(payload):
-    """Hands the command to a waiting bash; returns that bash."""
-    (n,) = struct.unpack_from(">I", payload, 0)
-    pos = 4
-    env = dict(session_env)
-    for _ in range(n):
-        (kl,) = struct.unpack_from(">I", payload, pos); pos += 4
-        k = payload[pos:pos + kl].decode(); pos += kl
-        (vl,) = struct.unpack_from(">I", payload, pos); pos += 4
-        env[k] = payload[pos:pos + vl].decode(); pos += vl
-    cmd = payload[pos:].decode()
-    lines = ["export %s=%s\n" % (k, quote(v)) for k, v in env.items() if k.isidentifier() and k.isascii()]
-    lines.append("__antrieb_c=%s\n" % quote(cmd))
-    request = "".join(lines).encode()
+def start(request):
+    """Hands the request to a waiting bash; returns that bash."""
     # A waiting bash may have been killed from inside the guest (pkill bash): then the next one, or a new one.
     for _ in range(WARM + 1):
         w = warm.pop(0) if warm else Warm()
@@ -267,7 +254,36 @@ def kill(cid):
                 finish_fd(c, fd)
 
 
+def read_exactly(n):
+    data = b""
+    while len(data) < n:
+        chunk = os.read(in_fd, n - len(data))
+        if not chunk:
+            sys.exit(0)
+        data += chunk
+    return data
+
+
+def set_base(payload):
+    """Takes the B frame's variables into the environment every bash starts with."""
+    (n,) = struct.unpack_from(">I", payload, 0)
+    pos = 4
+    for _ in range(n):
+        (kl,) = struct.unpack_from(">I", payload, pos)
+        k = payload[pos + 4:pos + 4 + kl].decode()
+        pos += 4 + kl
+        (vl,) = struct.unpack_from(">I", payload, pos)
+        v = payload[pos + 4:pos + 4 + vl].decode()
+        pos += 4 + vl
+        if k.isidentifier() and k.isascii() and "\0" not in v:
+            base_env[k] = v
+
+
 def main():
+    head = read_exactly(9)
+    payload = read_exactly(struct.unpack_from(">I", head, 5)[0])
+    if head[:1] == b"B":
+        set_base(payload)
     try:
         os.sched_setscheduler(0, os.SCHED_BATCH | os.SCHED_RESET_ON_FORK, os.sched_param(0))
     except OSError:
