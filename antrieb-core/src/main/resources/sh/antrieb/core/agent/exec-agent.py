@@ -34,6 +34,8 @@ LIMIT = int(sys.argv[1]) if len(sys.argv) > 1 else 16 << 20
 WARM = 2
 # A command that has run this long (s) is not a short one: replacement shells need not wait for its end.
 SETTLE = 0.05
+# After a bash could not be started, the next try (between commands) waits this long (s).
+RETRY = 1.0
 BASH = "/bin/bash-static" if os.access("/bin/bash-static", os.X_OK) else "/bin/bash"
 # The request comes through a pipe on fd 3, never a file: it may hold the caller's secret variables.
 BOOT = ('. /dev/fd/3; exec 3<&-; [ -n "${__antrieb_c+x}" ] || exit 111; '
@@ -54,6 +56,7 @@ base_env = {k: v for k, v in os.environ.items() if k not in NOT_INHERITED}
 fd_owner = {}   # fd -> (command, 1 stdout / 2 stderr / 0 process, a pidfd)
 running = {}    # id -> command
 warm = []
+retry_at = [0.0]  # no spare bash started before then (the last try failed)
 outq = []       # frames of this loop pass, written together by flush()
 pack = struct.pack
 
@@ -131,8 +134,11 @@ def top_up():
         try:
             warm.append(Warm())
         except OSError as e:
-            sys.stderr.write("antrieb-agent: cannot start bash: %s\n" % e)
+            if not retry_at[0]:
+                sys.stderr.write("antrieb-agent: cannot start bash: %s\n" % e)
+            retry_at[0] = time.monotonic() + RETRY
             return
+    retry_at[0] = 0.0
 
 
 def run(cid, request):
@@ -297,7 +303,9 @@ def main():
     while True:
         timeout = -1
         if len(warm) < WARM:
-            timeout = 0 if not running else max(0.0, max(c.started for c in running.values()) + SETTLE - time.monotonic())
+            now = time.monotonic()
+            due = max(c.started for c in running.values()) + SETTLE if running else now
+            timeout = max(0.0, due - now, retry_at[0] - now)
         events = ep.poll(timeout)
         if not events:
             if timeout >= 0:
