@@ -151,7 +151,7 @@ class ExecAgentIT {
         assertThat(slow.timedOut()).isTrue();
         assertThat(slow.stdout()).isEqualTo("started\n");
         Thread.sleep(6000); // the killer's sleep 5 ends too
-        ExecResult left = cluster.exec("node1", "pgrep -f '^(python3 -S -I -c # Antrieb|bash --norc -c IFS=)' | wc -l; "
+        ExecResult left = cluster.exec("node1", "pgrep -f '^(python3 -S -I -c # Antrieb|bash --norc -c \\. /dev/fd/3)' | wc -l; "
                 + "pgrep -x sleep | wc -l; ls /run | grep -c '^antrieb-exec-'");
         assertThat(left.stdout()).as("agent, its shells, sleeps, pid files left").isEqualTo("0\n0\n1\n");
     }

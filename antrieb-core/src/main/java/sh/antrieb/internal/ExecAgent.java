@@ -8,6 +8,8 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -15,6 +17,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
 
 import org.apache.sshd.client.channel.ChannelExec;
 import org.apache.sshd.client.session.ClientSession;
@@ -26,11 +29,17 @@ import org.slf4j.LoggerFactory;
  * ({@code exec-agent.py}) that starts each command in its own bash and frames back its stdout, stderr
  * and exit status. A command then costs a few frames on an open channel instead of a new SSH channel
  * (and sshd's fork, set-up and bash start-up in the guest, slow under emulation).
+ *
+ * <p>The guest's CPU is the scarce one (emulated), so the work per command happens here: the node's own
+ * variables go to the agent once, at start, into the environment of every bash it starts, and each
+ * request is bash source written here (exports of what differs from those, then the command) that the
+ * agent hands to a waiting bash without reading it.
  */
 final class ExecAgent implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ExecAgent.class);
     private static final byte[] MAGIC = "\0ANTRIEB-AGENT-1\0".getBytes(StandardCharsets.US_ASCII);
     private static final String SOURCE = loadSource();
+    private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
     /** How a command ended: exit code (-1 if none), bytes the agent cut per stream, the killing signal or "". */
     record Exit(int code, long droppedOut, long droppedErr, String signal) {
@@ -45,15 +54,24 @@ final class ExecAgent implements AutoCloseable {
     private final ChannelExec channel;
     private final OutputStream toAgent;
     private final long outputLimit;
+    /** The variables every bash the agent starts has already (the B frame). */
+    private final Map<String, String> base;
     private final Map<Integer, Pending> pending = new ConcurrentHashMap<>();
     private final AtomicInteger ids = new AtomicInteger();
     private final CompletableFuture<Void> hello = new CompletableFuture<>();
     private volatile boolean open = true;
 
-    private ExecAgent(String node, ClientSession session, long outputLimit) throws IOException {
+    private ExecAgent(String node, ClientSession session, long outputLimit, Map<String, String> baseEnv) throws IOException {
         this.node = node;
         this.session = session;
         this.outputLimit = outputLimit;
+        Map<String, String> b = new LinkedHashMap<>();
+        baseEnv.forEach((k, v) -> {
+            if (NAME.matcher(k).matches() && v.indexOf('\0') < 0) {
+                b.put(k, v);
+            }
+        });
+        this.base = Collections.unmodifiableMap(b);
         String cmd = "exec python3 -S -I -c '" + SOURCE.replace("'", "'\\''") + "' " + outputLimit;
         channel = session.createExecChannel(cmd);
         channel.setOut(new FrameReader());
@@ -73,11 +91,18 @@ final class ExecAgent implements AutoCloseable {
         channel.addCloseFutureListener(f -> broken(new IOException("the exec agent's channel to " + node + " closed")));
         channel.open().verify(Duration.ofSeconds(10));
         toAgent = channel.getInvertedIn();
+        ByteArrayOutputStream payload = new ByteArrayOutputStream();
+        writeEnv(payload, base);
+        send('B', 0, payload.toByteArray());
     }
 
-    /** Starts the agent on {@code session} and waits until it says hello. */
-    static ExecAgent start(String node, ClientSession session, long outputLimit, Duration timeout) throws IOException {
-        ExecAgent a = new ExecAgent(node, session, outputLimit);
+    /**
+     * Starts the agent on {@code session} and waits until it says hello. {@code baseEnv}: variables (the
+     * node's) that most commands get with the same values; each bash the agent starts has them already.
+     */
+    static ExecAgent start(String node, ClientSession session, long outputLimit, Map<String, String> baseEnv, Duration timeout)
+            throws IOException {
+        ExecAgent a = new ExecAgent(node, session, outputLimit, baseEnv);
         try {
             a.hello.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             return a;
@@ -105,15 +130,8 @@ final class ExecAgent implements AutoCloseable {
         int id = ids.incrementAndGet();
         Pending p = new Pending(id, new BoundedOutput(outputLimit), new BoundedOutput(outputLimit), new CompletableFuture<>());
         pending.put(id, p);
-        ByteArrayOutputStream payload = new ByteArrayOutputStream();
-        payload.writeBytes(ByteBuffer.allocate(4).putInt(env.size()).array());
-        for (Map.Entry<String, String> e : env.entrySet()) {
-            writeString(payload, e.getKey());
-            writeString(payload, e.getValue());
-        }
-        payload.writeBytes(command.getBytes(StandardCharsets.UTF_8));
         try {
-            send('R', id, payload.toByteArray());
+            send('R', id, request(command, env, base));
         } catch (IOException e) {
             pending.remove(id);
             throw e;
@@ -127,6 +145,51 @@ final class ExecAgent implements AutoCloseable {
     /** Kills the command's process group; its exit follows through {@link Pending#done()}. */
     void kill(int id) throws IOException {
         send('K', id, new byte[0]);
+    }
+
+    /**
+     * The bash source a waiting bash runs for a command: exports of {@code env} where it differs from {@code base},
+     * unsets of what {@code base} has and {@code env} has not, then the command in {@code __antrieb_c}. Names bash
+     * cannot hold are left out.
+     */
+    static byte[] request(String command, Map<String, String> env, Map<String, String> base) {
+        StringBuilder sb = new StringBuilder(64 + command.length());
+        for (Map.Entry<String, String> e : env.entrySet()) {
+            String k = e.getKey();
+            if (!e.getValue().equals(base.get(k)) && NAME.matcher(k).matches()) {
+                sb.append("export ").append(k).append('=');
+                quote(sb, e.getValue()).append('\n');
+            }
+        }
+        for (String k : base.keySet()) {
+            if (!env.containsKey(k)) {
+                sb.append("unset -v ").append(k).append('\n');
+            }
+        }
+        sb.append("__antrieb_c=");
+        quote(sb, command).append('\n');
+        return sb.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static StringBuilder quote(StringBuilder sb, String s) {
+        sb.append('\'');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '\'') {
+                sb.append("'\\''");
+            } else {
+                sb.append(c);
+            }
+        }
+        return sb.append('\'');
+    }
+
+    private static void writeEnv(ByteArrayOutputStream out, Map<String, String> env) {
+        out.writeBytes(ByteBuffer.allocate(4).putInt(env.size()).array());
+        for (Map.Entry<String, String> e : env.entrySet()) {
+            writeString(out, e.getKey());
+            writeString(out, e.getValue());
+        }
     }
 
     private static void writeString(ByteArrayOutputStream out, String s) {

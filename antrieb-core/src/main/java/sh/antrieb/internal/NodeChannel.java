@@ -47,6 +47,8 @@ public final class NodeChannel implements AutoCloseable {
     private final KeyPair identity;
     private final SshTransport transport;
     private final long outputLimit;
+    /** The node's own variables, which every command gets: the exec agent's bash processes start with them. */
+    private final Map<String, String> baseEnv;
     private ClientSession session;
     private boolean closed;
     private ExecAgent agent;
@@ -54,13 +56,15 @@ public final class NodeChannel implements AutoCloseable {
     private ClientSession agentTriedOn;
     private boolean agentAllowed = true;
 
-    public NodeChannel(String node, String address, PublicKey hostKey, KeyPair identity, SshTransport transport, long outputLimit) {
+    public NodeChannel(String node, String address, PublicKey hostKey, KeyPair identity, SshTransport transport, long outputLimit,
+                       Map<String, String> baseEnv) {
         this.node = node;
         this.address = address;
         this.hostKey = hostKey;
         this.identity = identity;
         this.transport = transport;
         this.outputLimit = outputLimit;
+        this.baseEnv = Map.copyOf(baseEnv);
     }
 
     /** The node's control address. */
@@ -142,7 +146,7 @@ public final class NodeChannel implements AutoCloseable {
     private void startAgent(ClientSession s) {
         long t0 = System.nanoTime();
         try {
-            ExecAgent a = ExecAgent.start(node, s, outputLimit, AGENT_START_TIMEOUT);
+            ExecAgent a = ExecAgent.start(node, s, outputLimit, baseEnv, AGENT_START_TIMEOUT);
             synchronized (this) {
                 if (closed || session != s) {
                     a.close();

@@ -195,7 +195,7 @@ public final class Provisioner {
             launches.add(CompletableFuture.supplyAsync(() -> {
                 if (warmTemplate != null) {
                     NodeChannel channel = new NodeChannel(node.name(), controlIp, hostKey.keyPair().getPublic(),
-                            clusterKey.keyPair(), ssh, settings.outputLimit());
+                            clusterKey.keyPair(), ssh, settings.outputLimit(), env);
                     long t0 = System.nanoTime();
                     try {
                         String overlay = host.createVolume(LibvirtXml.overlayVolume(overlayName, (long) size.diskGiB() << 30,
@@ -235,7 +235,7 @@ public final class Provisioner {
                         consolePath, payload));
                 host.createDomain(xml, true);
                 NodeChannel channel = new NodeChannel(node.name(), controlIp, hostKey.keyPair().getPublic(),
-                        clusterKey.keyPair(), ssh, settings.outputLimit());
+                        clusterKey.keyPair(), ssh, settings.outputLimit(), env);
                 if (template != null) {
                     channel.disableAgent();
                 }

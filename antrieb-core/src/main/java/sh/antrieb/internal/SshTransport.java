@@ -41,6 +41,9 @@ public final class SshTransport implements AutoCloseable {
         CoreModuleProperties.IDLE_TIMEOUT.set(client, Duration.ofHours(2));
         CoreModuleProperties.NIO2_READ_TIMEOUT.set(client, Duration.ZERO);
         CoreModuleProperties.HEARTBEAT_INTERVAL.set(client, Duration.ofSeconds(15));
+        // Small request/response exchanges (an exec agent frame, then its answer): never hold a segment back
+        // for the ACK of the one before (Nagle against the guest's delayed ACK).
+        CoreModuleProperties.TCP_NODELAY.set(client, true);
         client.start();
     }
 

@@ -21,7 +21,8 @@ import sh.antrieb.VmSize;
  * baseline a shell script would use (a fresh OpenSSH client process per command). Exec is measured back to
  * back and with a pause between commands, after the node has settled (its exec agent is running).
  *
- * <p>Usage: {@code Benchmark [provisionRuns] [execRuns]} (defaults 3 and 200).
+ * <p>Usage: {@code Benchmark [provisionRuns] [execRuns] [baselineRuns]} (defaults 3, 200 and up to 50);
+ * {@code provisionRuns} 0 measures exec only, {@code baselineRuns} 0 leaves out the OpenSSH baseline.
  */
 public final class Benchmark {
     private static final long SETTLE_MS = 10_000;
@@ -33,15 +34,18 @@ public final class Benchmark {
     public static void main(String[] args) throws Exception {
         int provisionRuns = args.length > 0 ? Integer.parseInt(args[0]) : 3;
         int execRuns = args.length > 1 ? Integer.parseInt(args[1]) : 200;
+        int baselineRuns = args.length > 2 ? Integer.parseInt(args[2]) : Math.min(execRuns, 50);
         VmSize size = VmSize.of(1, 768);
         try (Antrieb antrieb = Antrieb.builder().defaultVmSize(size).build()) {
             System.out.printf("accelerator: %s, VM size: %d vCPU / %d MiB, host cores: %d%n",
                     antrieb.accelerator(), size.vcpus(), size.memoryMiB(), Runtime.getRuntime().availableProcessors());
-            List<Long> one = provision(antrieb, "debian12", provisionRuns);
-            List<Long> three = provision(antrieb, "debian12 x3", provisionRuns);
-            System.out.printf("provision to SSH-ready, 1 node : %s%n", stats(one, "ms"));
-            System.out.printf("provision to SSH-ready, 3 nodes: %s%n", stats(three, "ms"));
-            System.out.printf("3 nodes / 1 node (p50): %.2fx%n", (double) median(three) / median(one));
+            if (provisionRuns > 0) {
+                List<Long> one = provision(antrieb, "debian12", provisionRuns);
+                List<Long> three = provision(antrieb, "debian12 x3", provisionRuns);
+                System.out.printf("provision to SSH-ready, 1 node : %s%n", stats(one, "ms"));
+                System.out.printf("provision to SSH-ready, 3 nodes: %s%n", stats(three, "ms"));
+                System.out.printf("3 nodes / 1 node (p50): %.2fx%n", (double) median(three) / median(one));
+            }
 
             try (Cluster cluster = antrieb.provision("debian12")) {
                 // Let the boot finish and the node's exec agent start (it starts in the background once the
@@ -63,11 +67,13 @@ public final class Benchmark {
                     ExecResult r = cluster.exec("node1", "true");
                     spacedUs.add(r.duration().toNanos() / 1000);
                 }
-                List<Long> opensshUs = opensshBaseline(cluster, Math.min(execRuns, 50));
                 System.out.printf("exec `true`, Antrieb (reused connection), back to back: %s%n", stats(antriebUs, "us"));
                 System.out.printf("exec `true`, Antrieb (reused connection), %d ms apart: %s%n", SPACED_PAUSE_MS, stats(spacedUs, "us"));
-                System.out.printf("exec `true`, baseline (new ssh process each): %s%n", stats(opensshUs, "us"));
-                System.out.printf("baseline / Antrieb (p50, back to back): %.1fx%n", (double) median(opensshUs) / median(antriebUs));
+                if (baselineRuns > 0) {
+                    List<Long> opensshUs = opensshBaseline(cluster, baselineRuns);
+                    System.out.printf("exec `true`, baseline (new ssh process each): %s%n", stats(opensshUs, "us"));
+                    System.out.printf("baseline / Antrieb (p50, back to back): %.1fx%n", (double) median(opensshUs) / median(antriebUs));
+                }
             }
         }
     }

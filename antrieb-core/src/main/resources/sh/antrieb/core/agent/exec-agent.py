@@ -4,82 +4,101 @@
 # in root's SSH session (it inherits that session's environment: PATH, HOME, LANG, SSH_CLIENT ...).
 #
 # Each command runs in its own bash ("bash -c" semantics: $$ is its own pid, fresh state, ~/.bashrc sourced
-# like sshd's bash does), in its own session and process group, stdin /dev/null. To hide bash's start-up
-# (~0.1 s under emulation) a few bash processes are started ahead at idle CPU priority; each one waits for
-# exactly one command, gets normal priority when it gets it, and is replaced right away. The image's
-# statically linked build of the same bash (bash-static) is used where present: it starts ~4x faster under
-# emulation, which is what bounds commands run back to back on a one-vCPU guest.
+# like sshd's bash does), in its own session and process group, stdin /dev/null. Starting a bash is most of
+# what a command costs under emulation, so a few are started ahead at idle CPU priority; each one waits for
+# exactly one command and gets normal priority when it gets it. The image's statically linked build of the
+# same bash (bash-static) is used where present: it starts ~4x faster under emulation.
+#
+# Everything the agent does runs on the guest's (emulated) CPU, so it does little per command:
+# - the library sends the node's own variables once (the B frame); they go into every bash's environment
+#   when it starts, and a request carries only the command and the variables that differ, as bash source
+#   the library wrote (exports, then the command), which the agent hands over unread;
+# - replacement shells are started when the agent has nothing else to do, not while a command's exit is
+#   due (posix_spawn blocks the agent for the exec of bash);
+# - the agent runs as SCHED_BATCH, so the end of a command (stdout closed, stderr closed, process gone) does
+#   not wake it up three times while the bash exits: it sees all of it at once, and watches the process
+#   itself (a pidfd) only when the pipes closed before the process ended;
+# - the frames of one loop pass go out in one write.
 #
 # Frames, both ways: type (1 byte), id (4 bytes BE), length (4 bytes BE), payload.
-#   in:  b"R" run   payload: env count (4), then per variable: len+name, len+value (4-byte lengths), then the command
+#   in:  b"B" base  (first frame, once) payload: variable count (4), then per variable: len+name, len+value
+#        b"R" run   payload: the request, bash source: "export NAME='value'" / "unset -v NAME" lines, then
+#                   __antrieb_c='command'
 #        b"K" kill  kill the command's process group (SIGKILL); its exit frame follows
 #   out: b"H" hello (once, after the magic line), b"O" stdout bytes, b"E" stderr bytes,
 #        b"X" exit  payload: exit code (4, signed, -1 if none), dropped stdout bytes (8), dropped stderr bytes (8),
 #                           signal name (rest, empty if none)
-import os, sys, struct, select, signal, fcntl
+import os, sys, struct, select, signal, time
 
 LIMIT = int(sys.argv[1]) if len(sys.argv) > 1 else 16 << 20
 WARM = 2
+# A command that has run this long (s) is not a short one: replacement shells need not wait for its end.
+SETTLE = 0.05
+# After a bash could not be started, the next try (between commands) waits this long (s).
+RETRY = 1.0
 BASH = "/bin/bash-static" if os.access("/bin/bash-static", os.X_OK) else "/bin/bash"
-# The request (exports, then the command in __antrieb_c) comes through a pipe on fd 3, never a file: the
-# environment holds the cluster's private key and the caller's secret variables.
+# The request comes through a pipe on fd 3, never a file: it may hold the caller's secret variables.
 BOOT = ('. /dev/fd/3; exec 3<&-; [ -n "${__antrieb_c+x}" ] || exit 111; '
         '[ -r /etc/bash.bashrc ] && . /etc/bash.bashrc; [ -r ~/.bashrc ] && . ~/.bashrc; '
         'eval "unset -v __antrieb_c; $__antrieb_c"')
-# What sshd gives a session but a bash started here must not see at start-up (bash sources ~/.bashrc when
-# it sees SSH_CLIENT; the request puts these back before the command runs, and sources rc files then).
-SESSION_ONLY = ("SSH_CLIENT", "SSH_CONNECTION", "SSH2_CLIENT", "SHLVL", "_")
+ARGV = ["bash", "--norc", "-c", BOOT, "bash"]
+# What the agent's session has but a command's bash sets itself (bash -c in an sshd session starts at SHLVL 1).
+# SSH_CLIENT stays: with --norc it does not make bash read ~/.bashrc at start-up; BOOT reads it.
+NOT_INHERITED = ("SHLVL", "_")
+SIGDEF = (signal.SIGPIPE, signal.SIGXFSZ, signal.SIGINT, signal.SIGQUIT, signal.SIGTERM, signal.SIGHUP)
+IDLE, OTHER = (os.SCHED_IDLE, os.sched_param(0)), (os.SCHED_OTHER, os.sched_param(0))
 
+ep = select.epoll()  # first: it holds fd 3, so no pipe end below is ever one of a child's fds 0-3
 out_fd = sys.stdout.fileno()
 in_fd = sys.stdin.fileno()
-ep = select.epoll()
-fd_owner = {}   # fd -> (command, "O"/"E"/"P")
+devnull = os.open("/dev/null", os.O_RDONLY)
+base_env = {k: v for k, v in os.environ.items() if k not in NOT_INHERITED}
+fd_owner = {}   # fd -> (command, 1 stdout / 2 stderr / 0 process, a pidfd)
 running = {}    # id -> command
 warm = []
-
-
-def high(fd):
-    n = fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, 10)
-    os.close(fd)
-    return n
+retry_at = [0.0]  # no spare bash started before then (the last try failed)
+outq = []       # frames of this loop pass, written together by flush()
+pack = struct.pack
 
 
 def send(kind, cid, payload=b""):
-    data = kind + struct.pack(">II", cid, len(payload)) + payload
+    outq.append(kind + pack(">II", cid, len(payload)) + payload)
+
+
+def flush():
+    data = b"".join(outq)
+    outq.clear()
     while data:
-        n = os.write(out_fd, data)
-        data = data[n:]
+        data = data[os.write(out_fd, data):]
 
 
-def quote(s):
-    return "'" + s.replace("'", "'\\''") + "'"
-
-
-base_env = {k: v for k, v in os.environ.items() if k not in SESSION_ONLY}
-session_env = {k: os.environ[k] for k in ("SSH_CLIENT", "SSH_CONNECTION") if k in os.environ}
-sigdef = [s for s in (signal.SIGPIPE, signal.SIGXFSZ, signal.SIGINT, signal.SIGQUIT, signal.SIGTERM, signal.SIGHUP)]
+def setsched(pid, policy):
+    try:
+        os.sched_setscheduler(pid, *policy)
+    except OSError:
+        pass
 
 
 class Warm:
+    __slots__ = ("pid", "w3", "ro", "re")
+
     def __init__(self):
         r3, self.w3 = os.pipe()
         ro, wo = os.pipe()
         re_, we = os.pipe()
-        r3, self.w3, ro, wo, re_, we = (high(f) for f in (r3, self.w3, ro, wo, re_, we))
-        fa = [(os.POSIX_SPAWN_OPEN, 0, "/dev/null", os.O_RDONLY, 0),
-              (os.POSIX_SPAWN_DUP2, wo, 1), (os.POSIX_SPAWN_DUP2, we, 2), (os.POSIX_SPAWN_DUP2, r3, 3)]
-        self.pid = os.posix_spawn(BASH, ["bash", "--norc", "-c", BOOT, "bash"], base_env, file_actions=fa,
-                                  setsid=True, setsigdef=sigdef)
+        fa = [(os.POSIX_SPAWN_DUP2, devnull, 0), (os.POSIX_SPAWN_DUP2, wo, 1), (os.POSIX_SPAWN_DUP2, we, 2),
+              (os.POSIX_SPAWN_DUP2, r3, 3)]
         try:
-            os.sched_setscheduler(self.pid, os.SCHED_IDLE, os.sched_param(0))
+            self.pid = os.posix_spawn(BASH, ARGV, base_env, file_actions=fa, setsid=True, setsigdef=SIGDEF)
         except OSError:
-            pass
-        for f in (r3, wo, we):
-            os.close(f)
-        os.set_blocking(ro, False)
-        os.set_blocking(re_, False)
+            for f in (self.w3, ro, re_):
+                os.close(f)
+            raise
+        finally:
+            for f in (r3, wo, we):
+                os.close(f)
+        setsched(self.pid, IDLE)
         self.ro, self.re = ro, re_
-        self.pidfd = high(os.pidfd_open(self.pid))
 
     def discard(self):
         """Drops a bash that died (or was killed) while it waited for its command."""
@@ -87,7 +106,7 @@ class Warm:
             os.kill(self.pid, signal.SIGKILL)
         except OSError:
             pass
-        for f in (self.w3, self.ro, self.re, self.pidfd):
+        for f in (self.w3, self.ro, self.re):
             try:
                 os.close(f)
             except OSError:
@@ -99,12 +118,15 @@ class Warm:
 
 
 class Command:
+    __slots__ = ("id", "w", "open", "sent", "dropped", "status", "started")
+
     def __init__(self, cid, w):
         self.id, self.w = cid, w
-        self.open = 3  # stdout, stderr, process
-        self.sent = {"O": 0, "E": 0}
-        self.dropped = {"O": 0, "E": 0}
+        self.open = 2  # stdout, stderr
+        self.sent = [0, 0, 0]     # by tag
+        self.dropped = [0, 0, 0]
         self.status = None
+        self.started = time.monotonic()
 
 
 def top_up():
@@ -112,46 +134,33 @@ def top_up():
         try:
             warm.append(Warm())
         except OSError as e:
-            sys.stderr.write("antrieb-agent: cannot start bash: %s\n" % e)
+            if not retry_at[0]:
+                sys.stderr.write("antrieb-agent: cannot start bash: %s\n" % e)
+            retry_at[0] = time.monotonic() + RETRY
             return
+    retry_at[0] = 0.0
 
 
-def run(cid, payload):
+def run(cid, request):
     try:
-        w = start(payload)
+        w = start(request)
     except Exception as e:  # a command that cannot start must not take the agent (and the others) down
         send(b"E", cid, ("[antrieb: the exec agent could not start this command: %s]\n" % e).encode())
-        send(b"X", cid, struct.pack(">iqq", -1, 0, 0))
+        send(b"X", cid, pack(">iqq", -1, 0, 0))
         return
     c = Command(cid, w)
     running[cid] = c
-    for fd, tag in ((w.ro, "O"), (w.re, "E"), (w.pidfd, "P")):
+    for fd, tag in ((w.ro, 1), (w.re, 2)):
         fd_owner[fd] = (c, tag)
         ep.register(fd, select.EPOLLIN)
-    top_up()
 
 
-def start(payload):
-    """Hands the command to a waiting bash; returns that bash."""
-    (n,) = struct.unpack_from(">I", payload, 0)
-    pos = 4
-    env = dict(session_env)
-    for _ in range(n):
-        (kl,) = struct.unpack_from(">I", payload, pos); pos += 4
-        k = payload[pos:pos + kl].decode(); pos += kl
-        (vl,) = struct.unpack_from(">I", payload, pos); pos += 4
-        env[k] = payload[pos:pos + vl].decode(); pos += vl
-    cmd = payload[pos:].decode()
-    lines = ["export %s=%s\n" % (k, quote(v)) for k, v in env.items() if k.isidentifier() and k.isascii()]
-    lines.append("__antrieb_c=%s\n" % quote(cmd))
-    request = "".join(lines).encode()
+def start(request):
+    """Hands the request to a waiting bash; returns that bash."""
     # A waiting bash may have been killed from inside the guest (pkill bash): then the next one, or a new one.
     for _ in range(WARM + 1):
         w = warm.pop(0) if warm else Warm()
-        try:
-            os.sched_setscheduler(w.pid, os.SCHED_OTHER, os.sched_param(0))
-        except OSError:
-            pass
+        setsched(w.pid, OTHER)
         try:
             view = memoryview(request)
             while view:
@@ -169,6 +178,21 @@ def finish_fd(c, fd):
     del fd_owner[fd]
     os.close(fd)
     c.open -= 1
+    if c.open == 0 and c.status is None:
+        # Both pipes closed: mostly because the bash has exited; if it has not yet, wait for it.
+        pid, st = os.waitpid(c.w.pid, os.WNOHANG)
+        if pid:
+            c.status = st
+        else:
+            try:
+                pidfd = os.pidfd_open(c.w.pid)
+            except OSError:  # gone in between
+                c.status = os.waitpid(c.w.pid, 0)[1]
+            else:
+                fd_owner[pidfd] = (c, 0)
+                ep.register(pidfd, select.EPOLLIN)
+                c.open = 1
+                return
     if c.open == 0:
         st = c.status
         code, sig = -1, b""
@@ -181,22 +205,23 @@ def finish_fd(c, fd):
                 except ValueError:
                     sig = str(os.WTERMSIG(st)).encode()
         del running[c.id]
-        send(b"X", c.id, struct.pack(">iqq", code, c.dropped["O"], c.dropped["E"]) + sig)
+        send(b"X", c.id, pack(">iqq", code, c.dropped[1], c.dropped[2]) + sig)
 
 
 def on_ready(fd):
     c, tag = fd_owner[fd]
-    if tag == "P":
-        pid, st = os.waitpid(c.w.pid, os.WNOHANG)
-        if pid:
-            c.status = st
-            finish_fd(c, fd)
+    if tag:
+        pump(c, fd, tag)
         return
-    pump(c, fd, tag)
+    pid, st = os.waitpid(c.w.pid, os.WNOHANG)
+    if pid:
+        c.status = st
+        finish_fd(c, fd)
 
 
 def pump(c, fd, tag):
-    """Forwards what the pipe holds now; False when there is nothing (more) to read right now."""
+    """Forwards what the pipe holds (one read: epoll said it is readable, or it is non-blocking); False when
+    there is nothing (more) to read right now."""
     try:
         data = os.read(fd, 65536)
     except BlockingIOError:
@@ -210,7 +235,7 @@ def pump(c, fd, tag):
         data = data[:max(room, 0)]
     if data:
         c.sent[tag] += len(data)
-        send(tag.encode(), c.id, data)
+        send(b"OE"[tag - 1:tag], c.id, data)
     return True
 
 
@@ -226,7 +251,8 @@ def kill(cid):
     # timed-out command). What it left running in other sessions may hold the pipes open (and keep writing):
     # stop at what is there now, at most a few pipe buffers.
     for fd, (owner, tag) in list(fd_owner.items()):
-        if owner is c and tag != "P":
+        if owner is c and tag:
+            os.set_blocking(fd, False)
             for _ in range(16):
                 if fd not in fd_owner or not pump(c, fd, tag):
                     break
@@ -234,14 +260,58 @@ def kill(cid):
                 finish_fd(c, fd)
 
 
+def read_exactly(n):
+    data = b""
+    while len(data) < n:
+        chunk = os.read(in_fd, n - len(data))
+        if not chunk:
+            sys.exit(0)
+        data += chunk
+    return data
+
+
+def set_base(payload):
+    """Takes the B frame's variables into the environment every bash starts with."""
+    (n,) = struct.unpack_from(">I", payload, 0)
+    pos = 4
+    for _ in range(n):
+        (kl,) = struct.unpack_from(">I", payload, pos)
+        k = payload[pos + 4:pos + 4 + kl].decode()
+        pos += 4 + kl
+        (vl,) = struct.unpack_from(">I", payload, pos)
+        v = payload[pos + 4:pos + 4 + vl].decode()
+        pos += 4 + vl
+        if k.isidentifier() and k.isascii() and "\0" not in v:
+            base_env[k] = v
+
+
 def main():
+    head = read_exactly(9)
+    payload = read_exactly(struct.unpack_from(">I", head, 5)[0])
+    if head[:1] == b"B":
+        set_base(payload)
+    try:
+        os.sched_setscheduler(0, os.SCHED_BATCH | os.SCHED_RESET_ON_FORK, os.sched_param(0))
+    except OSError:
+        pass
     top_up()
     os.write(out_fd, b"\0ANTRIEB-AGENT-1\0")
     send(b"H", 0, b"1")
+    flush()
     ep.register(in_fd, select.EPOLLIN)
     buf = b""
     while True:
-        for fd, _ in ep.poll():
+        timeout = -1
+        if len(warm) < WARM:
+            now = time.monotonic()
+            due = max(c.started for c in running.values()) + SETTLE if running else now
+            timeout = max(0.0, due - now, retry_at[0] - now)
+        events = ep.poll(timeout)
+        if not events:
+            if timeout >= 0:
+                top_up()
+            continue
+        for fd, _ in events:
             if fd != in_fd:
                 if fd in fd_owner:
                     on_ready(fd)
@@ -250,6 +320,7 @@ def main():
             if not data:
                 for c in list(running.values()):
                     kill(c.id)
+                flush()
                 return
             buf += data
             while len(buf) >= 9:
@@ -262,6 +333,8 @@ def main():
                     run(cid, payload)
                 elif kind == b"K":
                     kill(cid)
+        if outq:
+            flush()
 
 
 main()
