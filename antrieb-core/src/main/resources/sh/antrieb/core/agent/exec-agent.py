@@ -98,6 +98,10 @@ class Warm:
             for f in (r3, wo, we):
                 os.close(f)
         setsched(self.pid, IDLE)
+        # The agent's ends only. Non-blocking, so that an event left over in one poll batch for a pipe that was
+        # closed meanwhile (a K frame) reads nothing, even if a new pipe got the same fd number.
+        os.set_blocking(ro, False)
+        os.set_blocking(re_, False)
         self.ro, self.re = ro, re_
 
     def discard(self):
@@ -220,8 +224,7 @@ def on_ready(fd):
 
 
 def pump(c, fd, tag):
-    """Forwards what the pipe holds (one read: epoll said it is readable, or it is non-blocking); False when
-    there is nothing (more) to read right now."""
+    """Forwards what the (non-blocking) pipe holds, one read; False when there is nothing (more) to read now."""
     try:
         data = os.read(fd, 65536)
     except BlockingIOError:
@@ -252,7 +255,6 @@ def kill(cid):
     # stop at what is there now, at most a few pipe buffers.
     for fd, (owner, tag) in list(fd_owner.items()):
         if owner is c and tag:
-            os.set_blocking(fd, False)
             for _ in range(16):
                 if fd not in fd_owner or not pump(c, fd, tag):
                     break
