@@ -5,12 +5,16 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
+import sh.antrieb.internal.UnsafeRanges;
+
 /**
  * A declared network of a cluster: its own L2 segment (its own bridge) with its own /24.
  *
  * <ul>
  *   <li>{@code cidr}: the /24 to use; allocated from {@code 10.200.0.0/13} when omitted. A network the
- *       platform has an address on ({@code dhcp} or {@code egress}) must not overlap another live network.</li>
+ *       platform has an address on ({@code dhcp} or {@code egress}) must not overlap another live network
+ *       or a route of the host; no network may lie in loopback, link-local, multicast, {@code 0.0.0.0/8},
+ *       {@code 240.0.0.0/4} or the control range {@code 100.64.0.0/10}.</li>
  *   <li>{@code egress} (default {@code true}): the outside is reachable through the host's port allowlist
  *       (HTTP, HTTPS, DNS, SSH by default); {@code false}: no route out at all.</li>
  *   <li>{@code dhcp} (default {@code true}): the platform assigns addresses ({@code .10}, {@code .11}, ...
@@ -195,7 +199,11 @@ public final class NetworkSpec {
         return name;
     }
 
-    /** Checks a CIDR is an IPv4 network address with prefix /24; returns it normalized. */
+    /**
+     * Checks a CIDR is an IPv4 network address with prefix /24 outside the ranges no network may use
+     * (loopback, link-local, multicast, {@code 0.0.0.0/8}, {@code 240.0.0.0/4} with broadcast, and the
+     * control range {@code 100.64.0.0/10}); returns it normalized.
+     */
     public static String checkCidr(String cidr) {
         var m = CIDR.matcher(cidr.trim());
         if (!m.matches()) {
@@ -215,6 +223,11 @@ public final class NetworkSpec {
         if (q[3] != 0) {
             throw new InvalidSpecException("CIDR '" + cidr + "' is not a network address: write " + q[0] + "." + q[1] + "." + q[2] + ".0/24");
         }
+        int base = q[0] << 24 | q[1] << 16 | q[2] << 8;
+        UnsafeRanges.problem(base).ifPresent(problem -> {
+            throw new InvalidSpecException("unsafe CIDR '" + cidr + "': " + problem + ". Use a private range instead, e.g. "
+                    + UnsafeRanges.SAFE_EXAMPLE + ", or omit cidr to have a free /24 allocated");
+        });
         return q[0] + "." + q[1] + "." + q[2] + ".0/24";
     }
 }

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class NetworkSpecTest {
 
@@ -45,6 +47,30 @@ class NetworkSpecTest {
         assertThatThrownBy(() -> NetworkSpec.named("lan").cidr("10.10.1.5/24")).hasMessageContaining("write 10.10.1.0/24");
         assertThatThrownBy(() -> NetworkSpec.named("lan").cidr("10.300.1.0/24")).hasMessageContaining("300");
         assertThatThrownBy(() -> NetworkSpec.named("lan").cidr("lan")).hasMessageContaining("e.g. 10.10.1.0/24");
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+            "0.0.0.0/24, this network", "0.200.1.0/24, this network",
+            "127.0.0.0/24, loopback", "127.255.3.0/24, loopback",
+            "169.254.0.0/24, link-local", "169.254.169.0/24, link-local",
+            "100.64.0.0/24, control range", "100.127.255.0/24, control range",
+            "224.0.0.0/24, multicast", "239.255.255.0/24, multicast",
+            "240.0.0.0/24, reserved and broadcast", "255.255.255.0/24, reserved and broadcast"})
+    void unsafeRangesAreRefusedNamingTheRangeAndASafeExample(String cidr, String range) {
+        assertThatThrownBy(() -> NetworkSpec.named("lan").cidr(cidr)).isInstanceOf(InvalidSpecException.class)
+                .hasMessageContaining("unsafe CIDR '" + cidr + "'").hasMessageContaining(range)
+                .hasMessageContaining("e.g. 10.10.1.0/24");
+        assertThatThrownBy(() -> NetworkSpec.parse("lan cidr=" + cidr + " egress=false dhcp=false"))
+                .as("refused also where the host has no address").hasMessageContaining(range);
+    }
+
+    @Test
+    void neighboursOfTheUnsafeRangesAreAccepted() {
+        for (String cidr : List.of("1.0.0.0/24", "126.255.255.0/24", "128.0.0.0/24", "169.253.255.0/24", "169.255.0.0/24",
+                "100.63.255.0/24", "100.128.0.0/24", "223.255.255.0/24", "10.10.1.0/24", "192.168.1.0/24")) {
+            assertThat(NetworkSpec.named("lan").cidr(cidr).cidr()).contains(cidr);
+        }
     }
 
     @Test

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -27,7 +28,14 @@ public final class AddressPlan {
     private static final Pattern IP = Pattern.compile("<ip[^>]*address=['\"]([0-9.]+)['\"][^>]*prefix=['\"]([0-9]+)['\"]");
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private final List<int[]> used = new ArrayList<>();
+    /** A range in use and what uses it, in words for an error message. */
+    private record Used(int base, int prefix, String what) {
+    }
+
+    /** Where {@link #suggest} looks for a free /24 to name in an error message. */
+    private static final int SUGGESTION_POOL = Subnet.toInt("10.10.0.0", "suggestion pool");
+
+    private final List<Used> used = new ArrayList<>();
 
     private AddressPlan() {
     }
@@ -43,7 +51,7 @@ public final class AddressPlan {
         for (String name : host.networks()) {
             String xml = host.networkXml(name);
             if (xml != null) {
-                plan.addNetworkXml(xml);
+                plan.addNetworkXml(name, xml);
             }
         }
         if (host.isLocal()) {
@@ -52,47 +60,73 @@ public final class AddressPlan {
         return plan;
     }
 
-    /** Marks the subnets of a libvirt network XML as used. */
-    void addNetworkXml(String xml) {
+    /** Marks the subnets of the libvirt network {@code name}, given its XML, as used. */
+    void addNetworkXml(String name, String xml) {
+        String what = ClusterLabel.parse(name).map(l -> "network '" + l.what().replaceFirst("^net-", "")
+                        + "' of the live cluster " + l.label().id())
+                .orElse("the libvirt network '" + name + "'");
         Matcher m = IP.matcher(xml);
         while (m.find()) {
-            used.add(new int[] {Subnet.toInt(m.group(1), "network"), Integer.parseInt(m.group(2))});
+            int prefix = Integer.parseInt(m.group(2));
+            int base = Subnet.toInt(m.group(1), "network") & (prefix == 0 ? 0 : -1 << (32 - prefix));
+            used.add(new Used(base, prefix, what + " (" + Subnet.toString(base) + "/" + prefix + ")"));
         }
     }
 
-    /** Marks a subnet as used (e.g. one just taken for another network of the same cluster). */
+    /** Marks a subnet as used by another network of the cluster being planned. */
     public void reserve(Subnet s) {
-        used.add(new int[] {s.base(), 24});
+        used.add(new Used(s.base(), 24, "another network of this cluster (" + s + ")"));
     }
 
     private void addRoutes(Path procRoute) {
         try {
-            List<String> lines = Files.readAllLines(procRoute);
-            for (String line : lines.subList(Math.min(1, lines.size()), lines.size())) {
-                String[] f = line.trim().split("\\s+");
-                if (f.length < 8) {
-                    continue;
-                }
-                int dest = Integer.reverseBytes((int) Long.parseLong(f[1], 16));
-                int mask = Integer.reverseBytes((int) Long.parseLong(f[7], 16));
-                int prefix = Integer.bitCount(mask);
-                if (prefix > 0) {
-                    used.add(new int[] {dest, prefix});
-                }
-            }
+            addRoutes(Files.readAllLines(procRoute));
         } catch (IOException | RuntimeException e) {
             // no route table to read: libvirt still refuses overlapping networks
         }
     }
 
-    /** Whether {@code s} overlaps anything in use. */
-    public boolean isFree(Subnet s) {
-        for (int[] u : used) {
-            if (s.overlaps(u[0], u[1])) {
-                return false;
+    /** Marks the routes of a {@code /proc/net/route} table (header line first) as used. */
+    void addRoutes(List<String> lines) {
+        for (String line : lines.subList(Math.min(1, lines.size()), lines.size())) {
+            String[] f = line.trim().split("\\s+");
+            if (f.length < 8) {
+                continue;
+            }
+            int dest = Integer.reverseBytes((int) Long.parseLong(f[1], 16));
+            int mask = Integer.reverseBytes((int) Long.parseLong(f[7], 16));
+            int prefix = Integer.bitCount(mask);
+            if (prefix > 0) {
+                used.add(new Used(dest, prefix, "a route of this host (" + Subnet.toString(dest) + "/" + prefix + " dev " + f[0] + ")"));
             }
         }
-        return true;
+    }
+
+    /** Whether {@code s} overlaps anything in use. */
+    public boolean isFree(Subnet s) {
+        return overlapOf(s).isEmpty();
+    }
+
+    /** What {@code s} overlaps, in words naming the range (e.g. {@code a route of this host (192.0.2.0/24 dev eth0)}), or empty. */
+    public Optional<String> overlapOf(Subnet s) {
+        return used.stream().filter(u -> s.overlaps(u.base(), u.prefix())).map(Used::what).findFirst();
+    }
+
+    /** A /24 free now (not reserved), for an error message to offer: from 10.10.0.0/16, else the cluster pool. */
+    public String suggest() {
+        for (int i = 1; i < 256; i++) {
+            Subnet s = new Subnet(SUGGESTION_POOL + (i << 8));
+            if (isFree(s)) {
+                return s.toString();
+            }
+        }
+        for (int i = 0; i < CLUSTER_POOL_SIZE; i++) {
+            Subnet s = new Subnet(CLUSTER_POOL + (i << 8));
+            if (isFree(s)) {
+                return s.toString();
+            }
+        }
+        return UnsafeRanges.SAFE_EXAMPLE;
     }
 
     /** A random free /24 from a pool of {@code size} /24s starting at {@code poolBase}; reserved at once. */

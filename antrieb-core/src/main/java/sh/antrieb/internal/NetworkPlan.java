@@ -76,7 +76,8 @@ public final class NetworkPlan {
      * /24s from {@code addresses}.
      *
      * @throws InvalidSpecException when a fixed CIDR of a network the host has an address on overlaps a live
-     *                              network or route, or another network of the same cluster
+     *                              network (another cluster's too) or a route of the host, or another network of
+     *                              the same cluster; the message names the range and a /24 that is free
      */
     public static NetworkPlan plan(ClusterSpec spec, ClusterLabel label, AddressPlan addresses) {
         int nodeCount = spec.nodeCount();
@@ -95,9 +96,10 @@ public final class NetworkPlan {
             if (n.cidr().isPresent()) {
                 Subnet s = Subnet.parse(n.cidr().get());
                 if (n.hostAddressed()) {
-                    if (!addresses.isFree(s)) {
-                        throw new InvalidSpecException("network '" + n.name() + "': " + s + " overlaps a live network or route on the host"
-                                + " (or another network of this cluster): choose another /24, omit cidr to have one allocated, or make it"
+                    var overlap = addresses.overlapOf(s);
+                    if (overlap.isPresent()) {
+                        throw new InvalidSpecException("network '" + n.name() + "': " + s + " overlaps " + overlap.get()
+                                + ": choose another /24 (" + addresses.suggest() + " is free now), omit cidr to have one allocated, or make it"
                                 + " dhcp=false egress=false (the host then has no address on it, so it may repeat a CIDR in use elsewhere)");
                     }
                     addresses.reserve(s);

@@ -85,6 +85,26 @@ class NetworkPlanTest {
     }
 
     @Test
+    void aFixedCidrOnAHostRouteOrAnotherClustersNetworkIsRefusedNamingItAndAFreeOne() {
+        AddressPlan used = AddressPlan.empty();
+        used.addNetworkXml(ClusterLabel.create(Instant.now().plusSeconds(600)).name("net-wan"),
+                "<network><ip address='10.10.1.1' prefix='24'/></network>");
+        used.addRoutes(List.of("Iface\tDestination\tGateway\tFlags\tRefCnt\tUse\tMetric\tMask\tMTU\tWindow\tIRTT",
+                "eth0\t000200C0\t00000000\t0001\t0\t0\t0\t00FFFFFF\t0\t0\t0",
+                "eth0\t00000000\t010200C0\t0003\t0\t0\t0\t00000000\t0\t0\t0"));
+        ClusterSpec onRoute = ClusterSpec.builder().nodes("debian12").network("lan cidr=192.0.2.0/24").nics("node1", "lan").build();
+        assertThatThrownBy(() -> NetworkPlan.plan(onRoute, label, used)).isInstanceOf(InvalidSpecException.class)
+                .hasMessageContaining("192.0.2.0/24 overlaps a route of this host (192.0.2.0/24 dev eth0)")
+                .hasMessageContaining("10.10.2.0/24 is free now");
+        ClusterSpec onOther = ClusterSpec.builder().nodes("debian12").network("lan cidr=10.10.1.0/24 egress=false").nics("node1", "lan").build();
+        assertThatThrownBy(() -> NetworkPlan.plan(onOther, label, used))
+                .hasMessageMatching(".*10\\.10\\.1\\.0/24 overlaps network 'wan' of the live cluster [a-z0-9]+ \\(10\\.10\\.1\\.0/24\\).*");
+        // The default route (prefix 0) blocks nothing.
+        ClusterSpec elsewhere = ClusterSpec.builder().nodes("debian12").network("lan cidr=10.30.1.0/24").nics("node1", "lan").build();
+        assertThat(NetworkPlan.plan(elsewhere, label, used).networks().get(0).subnet()).isEqualTo(Subnet.parse("10.30.1.0/24"));
+    }
+
+    @Test
     void firewallPinsEachPortToItsMacAndAddressAndAllowsOnlySshOnControl() {
         NetworkPlan plan = NetworkPlan.plan(router(), label, AddressPlan.empty());
         String rules = HostFirewall.ruleset(label, plan, List.of(22, 53, 80, 443));

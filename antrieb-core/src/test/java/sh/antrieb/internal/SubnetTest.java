@@ -37,7 +37,7 @@ class SubnetTest {
     @Test
     void planAvoidsNetworksInUse() {
         AddressPlan plan = AddressPlan.empty();
-        plan.addNetworkXml("<network><ip address='10.200.0.1' prefix='13'/></network>");
+        plan.addNetworkXml("other", "<network><ip address='10.200.0.1' prefix='13'/></network>");
         assertThat(plan.isFree(Subnet.parse("10.201.3.0/24"))).isFalse();
         Subnet picked = plan.pick(AddressPlan.CONTROL_POOL, AddressPlan.CONTROL_POOL_SIZE);
         assertThat(plan.isFree(picked)).as("a picked subnet is reserved").isFalse();

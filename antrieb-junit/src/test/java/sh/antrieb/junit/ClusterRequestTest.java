@@ -57,6 +57,8 @@ class ClusterRequestTest {
         @AntriebCluster(nics = "node1: wan") Cluster nicsWithoutNetworks;
         @AntriebCluster(networks = "lan cidr=10.10.1.0/16", nics = "node1: lan") Cluster badCidr;
         @AntriebCluster(networks = "lan egress=maybe", nics = "node1: lan") Cluster badOption;
+        @AntriebCluster(networks = "lan cidr=127.0.0.0/24", nics = "node1: lan") Cluster loopbackCidr;
+        @AntriebCluster(networks = "lan cidr=100.64.3.0/24 egress=false dhcp=false", nics = "node1: lan") Cluster controlRangeCidr;
         @AntriebCluster(networks = "Lan", nics = "node1: Lan") Cluster badName;
         @AntriebCluster(networks = {"lan", "lan egress=false"}, nics = "node1: lan") Cluster networkTwice;
         @AntriebCluster(networks = "@myteam/lan egress=false", nics = "node1: lan") Cluster referenceWithOptions;
@@ -242,6 +244,10 @@ class ClusterRequestTest {
         assertThatThrownBy(() -> spec("badCidr")).isInstanceOf(ExtensionConfigurationException.class)
                 .hasMessageStartingWith("@AntriebCluster on field Fixtures.badCidr: networks entry \"lan cidr=10.10.1.0/16\":")
                 .hasMessageContaining("only /24").hasMessageContaining(ClusterRequest.NETWORK_FORM);
+        assertThatThrownBy(() -> spec("loopbackCidr")).isInstanceOf(ExtensionConfigurationException.class)
+                .hasMessageStartingWith("@AntriebCluster on field Fixtures.loopbackCidr: networks entry \"lan cidr=127.0.0.0/24\":")
+                .hasMessageContaining("loopback (127.0.0.0/8)").hasMessageContaining("e.g. 10.10.1.0/24");
+        assertThatThrownBy(() -> spec("controlRangeCidr")).hasMessageContaining("control range (100.64.0.0/10)");
         assertThatThrownBy(() -> spec("badOption")).hasMessageContaining("networks entry \"lan egress=maybe\"")
                 .hasMessageContaining("needs true or false");
         assertThatThrownBy(() -> spec("badName")).hasMessageContaining("networks entry \"Lan\"")

@@ -118,6 +118,12 @@ class ClusterArgumentsTest {
         assertThatThrownBy(() -> ClusterArguments.toSpec(List.of("debian12"), List.of(Map.of("name", "lan", "cidr", "10.10.0.0/16")),
                 Map.of("node1", List.of(nic("lan"))), LIMITS, null))
                 .isInstanceOf(InvalidSpecException.class).hasMessageContaining("only /24");
+        for (String unsafe : List.of("127.0.0.0/24", "169.254.1.0/24", "224.0.0.0/24", "0.0.0.0/24", "255.255.255.0/24", "100.64.0.0/24")) {
+            assertThatThrownBy(() -> ClusterArguments.toSpec(List.of("debian12"), List.of(Map.of("name", "lan", "cidr", unsafe)),
+                    Map.of("node1", List.of(nic("lan"))), LIMITS, null))
+                    .isInstanceOf(InvalidSpecException.class).hasMessageContaining("unsafe CIDR '" + unsafe + "'")
+                    .hasMessageContaining("e.g. 10.10.1.0/24");
+        }
         assertThatThrownBy(() -> ClusterArguments.toSpec(List.of("debian12"), List.of(Map.of("name", "lan")),
                 Map.of("node1", java.util.Collections.nCopies(9, nic("lan"))), LIMITS, null))
                 .isInstanceOf(InvalidSpecException.class).hasMessageContaining("at most 8");

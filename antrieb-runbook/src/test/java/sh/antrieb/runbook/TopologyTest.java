@@ -52,6 +52,20 @@ class TopologyTest {
     }
 
     @Test
+    void anUnsafeCidrIsRefusedWrittenOutOrThroughAVariable() {
+        String topology = "# T\n\n## Topology required\n\n```yaml\nnodes: [debian12]\n"
+                + "networks: [{name: lan, cidr: \"%s\"}]\nnics: {node1: [lan]}\n```\n\n"
+                + "## Variables\n\n- `<NET>`: the first three octets\n\n## Steps\n\n### 1. One\n\n"
+                + "```sh node1\ntrue\n```\n\n## Verify\n\n```sh node1\ntrue\n```\n";
+
+        assertThatThrownBy(() -> Runbook.parse(String.format(topology, "127.0.0.0/24"))).isInstanceOf(RunbookException.class)
+                .hasMessageContaining("unsafe CIDR '127.0.0.0/24'").hasMessageContaining("loopback").hasMessageContaining("e.g. 10.10.1.0/24");
+        Runbook rb = Runbook.parse(String.format(topology, "<NET>.0/24"));
+        assertThatThrownBy(() -> rb.withVariables(Map.of("NET", "169.254.7")).topology().toClusterSpec())
+                .hasMessageContaining("unsafe CIDR '169.254.7.0/24'").hasMessageContaining("link-local");
+    }
+
+    @Test
     void ofClusterSpecKeepsTheNodeGroups() {
         Topology t = Topology.of(ClusterSpec.of("debian12", "my-nginx x2"));
 
