@@ -6,9 +6,9 @@ import sh.antrieb.Antrieb;
 import sh.antrieb.VmSize;
 
 /** What the runbook integration tests share: a client for real, small guests under slow software emulation. */
-final class RealGuests {
+public final class RealGuests {
     /** One vCPU boots fastest under software emulation on two host cores; 768 MiB is plenty for apt and Ansible. */
-    static final VmSize SMALL = VmSize.of(1, 768);
+    public static final VmSize SMALL = VmSize.of(1, 768);
 
     private RealGuests() {
     }
@@ -18,7 +18,7 @@ final class RealGuests {
      * minutes, so the cluster TTL is longer than the product's default: a slow CI machine must see a
      * runbook fail, not its cluster expire under it.
      */
-    static Antrieb client() {
+    public static Antrieb client() {
         return Antrieb.builder()
                 .defaultVmSize(SMALL)
                 .bootTimeout(Duration.ofMinutes(5))
@@ -29,7 +29,7 @@ final class RealGuests {
     }
 
     /** Logs how long each step and verify block took on each node: where a slow CI run spends its time. */
-    static void logTimings(org.slf4j.Logger log, RunbookResult result) {
+    public static void logTimings(org.slf4j.Logger log, RunbookResult result) {
         for (RunbookResult.StepResult step : result.steps()) {
             log.info("  step {} ({}): {}", step.number(), step.title(), timings(step.commands()));
         }
@@ -45,7 +45,7 @@ final class RealGuests {
     }
 
     /** Whole seconds with one decimal, for logs. */
-    static String seconds(Duration d) {
+    public static String seconds(Duration d) {
         return String.format(java.util.Locale.ROOT, "%.1f s", d.toMillis() / 1000.0);
     }
 }

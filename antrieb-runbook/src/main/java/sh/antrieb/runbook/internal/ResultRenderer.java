@@ -155,7 +155,7 @@ public final class ResultRenderer {
     }
 
     /** Appends {@code content} in a fenced block whose fence is longer than any backtick run inside. */
-    static void fenced(StringBuilder md, String info, String content) {
+    public static void fenced(StringBuilder md, String info, String content) {
         String fence = Fences.fenceFor(content);
         md.append(fence).append(info).append('\n').append(content);
         if (!content.endsWith("\n")) {

@@ -172,7 +172,11 @@ public final class RunbookExecutor {
         return null;
     }
 
-    private static List<ExecResult> runBlock(Cluster cluster, List<String> nodes, String command, ExecOptions options) {
+    /**
+     * Runs {@code command} on each of {@code nodes} (at once when several) and returns one result per node in
+     * their order; a command the cluster could not run at all gives exit code -1 with the reason in stderr.
+     */
+    public static List<ExecResult> runBlock(Cluster cluster, List<String> nodes, String command, ExecOptions options) {
         if (nodes.size() == 1) {
             return List.of(execOne(cluster, nodes.get(0), command, options));
         }
