@@ -1,6 +1,7 @@
 package sh.antrieb.junit;
 
 import java.lang.reflect.Field;
+import java.lang.reflect.Method;
 import java.lang.reflect.Parameter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,11 +19,11 @@ import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.LifecycleMethodExecutionExceptionHandler;
-import org.junit.jupiter.api.extension.MediaType;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolutionException;
 import org.junit.jupiter.api.extension.ParameterResolver;
 import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
+import org.junit.jupiter.api.function.ThrowingConsumer;
 import org.junit.platform.commons.support.AnnotationSupport;
 import org.junit.platform.commons.support.HierarchyTraversalMode;
 import org.junit.platform.commons.support.ModifierSupport;
@@ -57,7 +58,8 @@ import sh.antrieb.HostNotReadyException;
  *
  * <p>On failure of a test or lifecycle method, a report with every command run on the clusters in scope
  * (exit code, output tails) and each node's console tail is published as the file
- * {@code antrieb-report-<phase>.txt} ({@link ExtensionContext#publishFile}), and a summary naming that
+ * {@code antrieb-report-<phase>.txt} ({@code ExtensionContext.publishFile}, JUnit 5.12+; a report entry on older
+ * JUnit), and a summary naming that
  * file is added to the failure as a suppressed exception; the failure itself is rethrown unchanged.
  */
 public final class AntriebExtension implements BeforeAllCallback, BeforeEachCallback, ParameterResolver,
@@ -78,6 +80,7 @@ public final class AntriebExtension implements BeforeAllCallback, BeforeEachCall
      */
     @Override
     public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
+        checkJUnit(context);
         if (!skipsWithoutVirtualization(context)) {
             return ConditionEvaluationResult.enabled("Antrieb tests fail on a host without virtualization");
         }
@@ -88,6 +91,13 @@ public final class AntriebExtension implements BeforeAllCallback, BeforeEachCall
             return ConditionEvaluationResult.disabled("Antrieb: this host cannot run VMs, and the test class asked to be "
                     + "skipped then (disabledWithoutVirtualization = true): " + e.getMessage());
         }
+    }
+
+    /** Fails when the JUnit artifacts on the class path are of mixed releases or older than supported; checked once per run. */
+    private static void checkJUnit(ExtensionContext context) {
+        context.getRoot().getStore(NAMESPACE)
+                .getOrComputeIfAbsent(JUnitVersions.class, k -> JUnitVersions.ofClassPath(), JUnitVersions.class)
+                .check();
     }
 
     private static boolean skipsWithoutVirtualization(ExtensionContext context) {
@@ -178,6 +188,7 @@ public final class AntriebExtension implements BeforeAllCallback, BeforeEachCall
     }
 
     private Cluster provision(ExtensionContext context, ClusterRequest request) {
+        checkJUnit(context);
         ClusterSpec spec = request.toSpec();
         ScopedClusters scope = ScopedClusters.of(context);
         Cluster cluster;
@@ -272,18 +283,26 @@ public final class AntriebExtension implements BeforeAllCallback, BeforeEachCall
         return false;
     }
 
-    /** Publishes the report as a file; where files cannot be published, as a report entry. Returns where it went. */
+    /**
+     * Publishes the report as a file; where files cannot be published (JUnit before 5.12, or no output
+     * directory), as a report entry. Returns where it went.
+     */
     private static String publish(ExtensionContext context, String name, String text) {
         AtomicReference<Path> written = new AtomicReference<>();
+        ThrowingConsumer<Path> writer = path -> {
+            Files.writeString(path, text);
+            written.set(path.toAbsolutePath());
+        };
         try {
-            context.publishFile(name, MediaType.TEXT_PLAIN_UTF_8, path -> {
-                Files.writeString(path, text);
-                written.set(path.toAbsolutePath());
-            });
+            // publishFile(String, MediaType, ThrowingConsumer) is JUnit 5.12+; this jar is compiled against the oldest
+            // supported JUnit, so it is looked up, not linked.
+            Class<?> mediaType = Class.forName("org.junit.jupiter.api.extension.MediaType", true, ExtensionContext.class.getClassLoader());
+            Method publishFile = ExtensionContext.class.getMethod("publishFile", String.class, mediaType, ThrowingConsumer.class);
+            publishFile.invoke(context, name, mediaType.getField("TEXT_PLAIN_UTF_8").get(null), writer);
             if (written.get() != null) {
                 return written.get().toString();
             }
-        } catch (RuntimeException e) {
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
             // fall through to the report entry
         }
         context.publishReportEntry("antrieb.report.text", text);
