@@ -33,6 +33,7 @@ import sh.antrieb.mcp.internal.ClusterRegistry;
 import sh.antrieb.mcp.internal.ClusterSource;
 import sh.antrieb.mcp.internal.HttpEndpoint;
 import sh.antrieb.mcp.internal.HttpSecurityFilter;
+import sh.antrieb.mcp.internal.JsonRpcFilter;
 import sh.antrieb.mcp.internal.JsonRpcLineFilter;
 
 /**
@@ -200,7 +201,8 @@ public final class AntriebMcpServer implements AutoCloseable {
                 .immediateExecution(true)
                 .tools(specs)
                 .build();
-        HttpEndpoint endpoint = HttpEndpoint.start(bind, port, transport, new HttpSecurityFilter(keys, originAndHost));
+        HttpEndpoint endpoint = HttpEndpoint.start(bind, port, transport, new HttpSecurityFilter(keys, originAndHost),
+                new JsonRpcFilter(mapper, MAX_MESSAGE_BYTES));
         running.add(endpoint);
         running.add(server::close);
         return endpoint.uri();

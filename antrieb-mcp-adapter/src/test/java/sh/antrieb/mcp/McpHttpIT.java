@@ -96,6 +96,21 @@ class McpHttpIT {
     }
 
     @Test
+    @Order(2)
+    void theMalformedRequestBatteryGetsClearErrorsOnTheRealServerAndNothingIsMade() throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        List<Path> before = McpHttpMalformedTest.tree(state.resolve("catalog"));
+        List<MalformedRequests.Case> cases = new java.util.ArrayList<>(MalformedRequests.envelopes());
+        cases.addAll(MalformedRequests.toolArguments(server.tools()));
+        for (MalformedRequests.Case c : cases) {
+            MalformedRequests.assertClearError(c, MalformedRequests.send(http, url, aliceKey, c));
+        }
+        assertThat(McpHttpMalformedTest.tree(state.resolve("catalog"))).isEqualTo(before);
+        assertThat(antrieb.clusters()).isEmpty();
+        // The next test provisions a real cluster through the same server: it still serves.
+    }
+
+    @Test
     @Order(3)
     void provisionARealOneNodeClusterAndExecOnIt() throws Exception {
         Map<String, Object> p = ok(call(alice, "provision", Map.of("cluster", List.of("debian12"))));

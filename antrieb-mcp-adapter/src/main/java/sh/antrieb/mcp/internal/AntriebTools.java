@@ -178,6 +178,7 @@ public final class AntriebTools {
             return error("provision_failed", e.getMessage());
         } catch (HostNotReadyException e) {
             return error("host_not_ready", e.getMessage());
+
         } catch (CatalogException e) {
             return error(e.code(), e.getMessage());
         } catch (sh.antrieb.CatalogException e) {
@@ -494,8 +495,20 @@ public final class AntriebTools {
     private static Map<String, Object> errorBody(String code, String message) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("error", code);
-        body.put("message", message);
+        body.put("message", message == null ? null : shortenLongWords(message));
         return body;
+    }
+
+    private static final int LONG_WORD_KEEP = 80;
+    private static final java.util.regex.Pattern LONG_WORD = java.util.regex.Pattern.compile("\\S{" + (LONG_WORD_KEEP + 64) + ",}");
+
+    /**
+     * {@code message} with every run of more than 144 non-blank characters cut to its first 80 and its length:
+     * errors quote what was sent (an image name, a node), and a megabyte sent is not to be echoed whole.
+     */
+    static String shortenLongWords(String message) {
+        return LONG_WORD.matcher(message).replaceAll(m -> java.util.regex.Matcher.quoteReplacement(
+                m.group().substring(0, LONG_WORD_KEEP) + "... (" + m.group().length() + " characters)"));
     }
 
     private static CallToolResult result(Map<String, Object> body, boolean isError) {

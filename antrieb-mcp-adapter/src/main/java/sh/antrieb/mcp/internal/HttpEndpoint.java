@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
 import jakarta.servlet.Filter;
 import jakarta.servlet.http.HttpServlet;
 
-/** An embedded Tomcat serving one servlet at {@code /mcp} behind one filter on every path. */
+/** An embedded Tomcat serving one servlet at {@code /mcp} behind filters on every path, applied in order. */
 public final class HttpEndpoint implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HttpEndpoint.class);
     /** The path of the MCP endpoint. */
@@ -39,11 +39,12 @@ public final class HttpEndpoint implements AutoCloseable {
     }
 
     /**
-     * Starts serving {@code servlet} at {@code bind:port}{@value #PATH}, {@code filter} in front of every path.
+     * Starts serving {@code servlet} at {@code bind:port}{@value #PATH}, {@code filters} in front of every path
+     * (the first one first).
      *
      * @param port 0 for any free port
      */
-    public static HttpEndpoint start(String bind, int port, HttpServlet servlet, Filter filter) {
+    public static HttpEndpoint start(String bind, int port, HttpServlet servlet, Filter... filters) {
         Path base;
         try {
             base = Files.createTempDirectory("antrieb-mcp-tomcat-");
@@ -71,15 +72,17 @@ public final class HttpEndpoint implements AutoCloseable {
         wrapper.setLoadOnStartup(1);
         ctx.addServletMappingDecoded(PATH, "mcp");
 
-        FilterDef def = new FilterDef();
-        def.setFilterName("antrieb-security");
-        def.setFilter(filter);
-        def.setAsyncSupported("true");
-        ctx.addFilterDef(def);
-        FilterMap map = new FilterMap();
-        map.setFilterName("antrieb-security");
-        map.addURLPattern("/*");
-        ctx.addFilterMap(map);
+        for (int i = 0; i < filters.length; i++) {
+            FilterDef def = new FilterDef();
+            def.setFilterName("antrieb-filter-" + i);
+            def.setFilter(filters[i]);
+            def.setAsyncSupported("true");
+            ctx.addFilterDef(def);
+            FilterMap map = new FilterMap();
+            map.setFilterName("antrieb-filter-" + i);
+            map.addURLPattern("/*");
+            ctx.addFilterMap(map);
+        }
 
         try {
             tomcat.start();
