@@ -75,6 +75,7 @@ public final class Antrieb implements AutoCloseable {
             throw e;
         }
         log.info("antrieb: connected to {} (accelerator {})", settings.uri(), accelerator);
+        host.onReconnect(() -> scheduler.execute(this::reconcile));
         sweepQuietly();
         scheduler.scheduleWithFixedDelay(this::sweepQuietly, SWEEP_INTERVAL.toSeconds(), SWEEP_INTERVAL.toSeconds(), TimeUnit.SECONDS);
     }
@@ -119,6 +120,8 @@ public final class Antrieb implements AutoCloseable {
      * @throws LimitExceededException  when over a limit (nothing was created)
      * @throws ProvisionException      when a node did not come up (everything created was removed)
      * @throws HostNotReadyException   when an image cannot be built
+     * @throws HostUnavailableException when the libvirt connection was lost and not back in time, or lost
+     *                                  in a step that is not repeated (what the attempt made is removed)
      */
     public Cluster provision(ClusterSpec spec) {
         return provision(spec, ProvisionOptions.DEFAULTS);
@@ -249,6 +252,32 @@ public final class Antrieb implements AutoCloseable {
         } catch (RuntimeException e) {
             log.warn("sweep failed: {}", e.getMessage());
         }
+    }
+
+    /**
+     * After the libvirt connection was re-opened (libvirtd restarted: guests keep running, the connection does
+     * not): finds this client's clusters again by their labelled domains. A cluster whose domains are all still
+     * there stays usable as it was; one none of whose domains is left is closed (what remains of it is
+     * removed); then a sweep runs.
+     */
+    private void reconcile() {
+        try {
+            Set<String> domains = Set.copyOf(host.domains());
+            for (LibvirtCluster c : List.copyOf(clusters.values())) {
+                long running = c.nodes().stream().filter(n -> domains.contains(c.label().name(n.name()))).count();
+                if (running == c.nodes().size()) {
+                    log.info("cluster {}: found again after the libvirt reconnect, all {} node(s) running", c.id(), running);
+                } else if (running == 0) {
+                    log.warn("cluster {}: none of its {} node(s) is running after the libvirt reconnect: closing it", c.id(), c.nodes().size());
+                    c.close();
+                } else {
+                    log.warn("cluster {}: only {} of its {} node(s) running after the libvirt reconnect", c.id(), running, c.nodes().size());
+                }
+            }
+        } catch (RuntimeException e) {
+            log.warn("reconciling clusters after the libvirt reconnect failed: {}", e.getMessage());
+        }
+        sweepQuietly();
     }
 
     private void checkOpen() {

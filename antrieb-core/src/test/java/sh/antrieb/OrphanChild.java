@@ -2,7 +2,10 @@ package sh.antrieb;
 
 import java.time.Duration;
 
-/** Run in a child JVM by {@link OrphanSweepIT}: provisions one node, says READY, and waits to be killed. */
+/**
+ * Run in a child JVM by {@link OrphanSweepIT}: provisions one node, says READY, and waits to be killed
+ * (the parent may kill it earlier, at any point of the provision).
+ */
 public final class OrphanChild {
     private OrphanChild() {
     }

@@ -10,6 +10,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongConsumer;
 
 import org.libvirt.Connect;
@@ -26,6 +29,7 @@ import org.slf4j.LoggerFactory;
 import sh.antrieb.Accelerator;
 import sh.antrieb.AntriebException;
 import sh.antrieb.HostNotReadyException;
+import sh.antrieb.HostUnavailableException;
 
 /**
  * One libvirt connection and the handful of operations Antrieb needs, with {@link LibvirtException}
@@ -45,25 +49,41 @@ public final class LibvirtHost implements AutoCloseable {
     private static final org.libvirt.jna.Libvirt.VirErrorCallback ERRORS_TO_LOG =
             (userData, error) -> log.debug("libvirt: {}", error.message);
 
-    private final URI uri;
-    private final Connect conn;
+    /** How long a call waits for a lost connection to be re-opened before it fails with {@link HostUnavailableException}. */
+    public static final Duration DEFAULT_RECONNECT_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(2);
 
-    private LibvirtHost(URI uri, Connect conn) {
+    private final URI uri;
+    private final Duration reconnectTimeout;
+    private final ReentrantLock reconnecting = new ReentrantLock();
+    private final List<Runnable> reconnectListeners = new CopyOnWriteArrayList<>();
+    private volatile Connect conn;
+    /** The connection libvirt reported closed (close callback, keepalive) or a call found dead; null while healthy. */
+    private volatile Connect lost;
+    private volatile boolean closed;
+
+    private LibvirtHost(URI uri, Connect conn, Duration reconnectTimeout) {
         this.uri = uri;
         this.conn = conn;
+        this.reconnectTimeout = reconnectTimeout;
+        watch(conn);
     }
 
     /**
-     * Connects to {@code uri}.
+     * Connects to {@code uri}; a connection lost later (libvirtd restarted) is re-opened on the next call, which
+     * waits up to {@link #DEFAULT_RECONNECT_TIMEOUT} for it.
      *
      * @throws HostNotReadyException naming the set-up step when libvirt is missing or unreachable
      */
     public static LibvirtHost connect(URI uri) {
+        return connect(uri, DEFAULT_RECONNECT_TIMEOUT);
+    }
+
+    /** Connects to {@code uri}; calls wait up to {@code reconnectTimeout} for a lost connection to be re-opened. */
+    public static LibvirtHost connect(URI uri, Duration reconnectTimeout) {
         try {
             startEventLoop();
-            Connect conn = new Connect(uri.toString(), false);
-            conn.setKeepAlive(5, 3);
-            return new LibvirtHost(uri, conn);
+            return new LibvirtHost(uri, open(uri), reconnectTimeout);
         } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {
             throw new HostNotReadyException("the libvirt client library (libvirt.so) is not installed on this machine: "
                     + "run `sudo bin/setup-host` from the Antrieb checkout (it installs libvirt and QEMU), "
@@ -72,6 +92,118 @@ public final class LibvirtHost implements AutoCloseable {
             throw new HostNotReadyException("cannot connect to libvirt at " + uri + ": " + message(e)
                     + ". Is libvirtd running? On this machine run `sudo bin/setup-host` from the Antrieb checkout "
                     + "(installs QEMU and libvirt and starts libvirtd, also without systemd)", e);
+        }
+    }
+
+    private static Connect open(URI uri) throws LibvirtException {
+        Connect c = new Connect(uri.toString(), false);
+        // Keepalive: a peer that stops answering (a host gone, a daemon hung) is noticed within ~20 s.
+        c.setKeepAlive(5, 3);
+        return c;
+    }
+
+    /** Marks the connection lost as soon as libvirt reports it closed (EOF when libvirtd exits, keepalive timeout). */
+    private void watch(Connect c) {
+        try {
+            c.registerCloseListener((closedConn, reason) -> {
+                if (!closed && c == conn) {
+                    log.warn("libvirt connection to {} closed ({}): re-opening it on the next call", uri, reason);
+                    lost = c;
+                }
+            });
+        } catch (LibvirtException e) {
+            log.debug("no close callback on {}: lost connections are noticed on the next call instead ({})", uri, message(e));
+        }
+    }
+
+    /** Runs {@code listener} (on the thread that reconnected) each time a lost connection has been re-opened. */
+    public void onReconnect(Runnable listener) {
+        reconnectListeners.add(listener);
+    }
+
+    /** The live connection, re-opened first (waiting up to the reconnect timeout) when it was lost. */
+    private Connect connection(String what) {
+        Connect c = conn;
+        if (c != null && lost != c) {
+            return c;
+        }
+        return reconnect(what, c);
+    }
+
+    private Connect reconnect(String what, Connect dead) {
+        if (closed) {
+            throw new IllegalStateException("this libvirt connection to " + uri + " is closed");
+        }
+        long t0 = System.nanoTime();
+        long deadline = t0 + reconnectTimeout.toNanos();
+        boolean locked = false;
+        try {
+            locked = reconnecting.tryLock(reconnectTimeout.toNanos(), TimeUnit.NANOSECONDS);
+            if (!locked) {
+                throw unavailable(what, "another thread is still re-opening it", null);
+            }
+            Connect current = conn;
+            if (current != dead && lost != current) {
+                return current; // re-opened by another thread meanwhile
+            }
+            long backoff = 100_000_000L;
+            LibvirtException last = null;
+            while (!closed) {
+                try {
+                    Connect fresh = open(uri);
+                    conn = fresh;
+                    lost = null;
+                    watch(fresh);
+                    closeQuietly(current);
+                    log.info("libvirt connection to {} re-opened after {} ms", uri, (System.nanoTime() - t0) / 1_000_000);
+                    for (Runnable l : reconnectListeners) {
+                        try {
+                            l.run();
+                        } catch (RuntimeException e) {
+                            log.warn("after reconnecting to {}: {}", uri, e.toString());
+                        }
+                    }
+                    return fresh;
+                } catch (LibvirtException e) {
+                    last = e;
+                }
+                if (System.nanoTime() + backoff > deadline) {
+                    throw unavailable(what, "it could not be re-opened within " + reconnectTimeout.toSeconds() + " s", last);
+                }
+                Thread.sleep(backoff / 1_000_000);
+                backoff = Math.min(backoff * 2, MAX_BACKOFF.toNanos());
+            }
+            throw new IllegalStateException("this libvirt connection to " + uri + " is closed");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw unavailable(what, "interrupted while re-opening it", null);
+        } finally {
+            if (locked) {
+                reconnecting.unlock();
+            }
+        }
+    }
+
+    private HostUnavailableException unavailable(String what, String why, LibvirtException last) {
+        return new HostUnavailableException("libvirt at " + uri + " is unavailable: the connection was lost and " + why
+                + (last == null ? "" : " (last error: " + message(last) + ")") + ", so Antrieb could not " + what
+                + ". Is libvirtd running? Start it (`sudo bin/setup-host` starts it, also without systemd); this client "
+                + "re-opens the connection by itself on its next call, no restart needed", last);
+    }
+
+    private static void closeQuietly(Connect c) {
+        if (c == null) {
+            return;
+        }
+        try {
+            c.unregisterCloseListener();
+        } catch (LibvirtException | RuntimeException e) {
+            log.debug("unregistering a close callback", e);
+        }
+        try {
+            c.close();
+        } catch (LibvirtException | RuntimeException e) {
+            log.debug("closing a lost libvirt connection", e);
         }
     }
 
@@ -102,7 +234,7 @@ public final class LibvirtHost implements AutoCloseable {
 
     /** libvirt's and the hypervisor's versions, e.g. {@code libvirt 9000000 qemu 7002000}. */
     public String versions() {
-        return call("read versions", () -> "libvirt " + conn.getLibVersion() + " qemu " + conn.getVersion());
+        return call("read versions", c -> "libvirt " + c.getLibVersion() + " qemu " + c.getVersion());
     }
 
     /** Whether the libvirt host is this machine (files it names can be read here). */
@@ -113,7 +245,7 @@ public final class LibvirtHost implements AutoCloseable {
 
     /** The libvirt capabilities XML of the host. */
     public String capabilities() {
-        return call("read host capabilities", conn::getCapabilities);
+        return call("read host capabilities", Connect::getCapabilities);
     }
 
     /**
@@ -149,13 +281,16 @@ public final class LibvirtHost implements AutoCloseable {
 
     /** Makes sure Antrieb's directory pool exists and is active. */
     public void ensurePool() {
-        call("prepare storage pool " + POOL, () -> {
+        call("prepare storage pool " + POOL, c -> {
             StoragePool pool;
             try {
-                pool = conn.storagePoolLookupByName(POOL);
+                pool = c.storagePoolLookupByName(POOL);
             } catch (LibvirtException notFound) {
+                if (isConnectionLoss(notFound, c)) {
+                    throw notFound;
+                }
                 log.info("creating libvirt storage pool {} at {}", POOL, POOL_PATH);
-                pool = conn.storagePoolDefineXML(LibvirtXml.dirPool(POOL, POOL_PATH), 0);
+                pool = c.storagePoolDefineXML(LibvirtXml.dirPool(POOL, POOL_PATH), 0);
                 pool.build(0);
                 pool.setAutostart(1);
             }
@@ -178,14 +313,18 @@ public final class LibvirtHost implements AutoCloseable {
 
     /**
      * Looks an object up, applies {@code body} and frees it; {@code ifMissing} when the lookup finds nothing
-     * (objects of clusters may vanish at any time: at TTL, by a sweep of another process).
+     * (objects of clusters may vanish at any time: at TTL, by a sweep of another process). A lookup that
+     * failed because the connection was lost is no "missing".
      */
-    private <O, T> T withObject(String what, LibvirtSupplier<O> lookup, Freer<O> free, LibvirtCall<O, T> body, T ifMissing) {
-        return call(what, () -> {
+    private <O, T> T withObject(String what, boolean retry, LibvirtCall<Connect, O> lookup, Freer<O> free, LibvirtCall<O, T> body, T ifMissing) {
+        return call(what, retry, c -> {
             O o;
             try {
-                o = lookup.get();
+                o = lookup.apply(c);
             } catch (LibvirtException notFound) {
+                if (isConnectionLoss(notFound, c)) {
+                    throw notFound;
+                }
                 return ifMissing;
             }
             try {
@@ -196,9 +335,9 @@ public final class LibvirtHost implements AutoCloseable {
         });
     }
 
-    private <T> T withPool(String what, LibvirtCall<StoragePool, T> body) {
-        return call(what, () -> {
-            StoragePool pool = conn.storagePoolLookupByName(POOL);
+    private <T> T withPool(String what, boolean retry, LibvirtCall<StoragePool, T> body) {
+        return call(what, retry, c -> {
+            StoragePool pool = c.storagePoolLookupByName(POOL);
             try {
                 return body.apply(pool);
             } finally {
@@ -209,7 +348,7 @@ public final class LibvirtHost implements AutoCloseable {
 
     /** The volume names in the pool, after a refresh (so files written by QEMU show up). */
     public List<String> volumes() {
-        return withPool("list volumes", pool -> {
+        return withPool("list volumes", true, pool -> {
             pool.refresh(0);
             return List.of(pool.listVolumes());
         });
@@ -217,8 +356,7 @@ public final class LibvirtHost implements AutoCloseable {
 
     /** The host path of a volume, or null when it does not exist. */
     public String volumePath(String name) {
-        return withPool("look up volume " + name, pool -> withObject("look up volume " + name,
-                () -> pool.storageVolLookupByName(name), StorageVol::free, StorageVol::getPath, null));
+        return withVolume("look up volume " + name, name, StorageVol::getPath, null);
     }
 
     /** The path a volume of this name has or would have in the pool. */
@@ -228,7 +366,7 @@ public final class LibvirtHost implements AutoCloseable {
 
     /** Creates a volume from XML and returns its host path. */
     public String createVolume(String xml) {
-        return withPool("create volume", pool -> {
+        return withPool("create volume", false, pool -> {
             StorageVol vol = pool.storageVolCreateXML(xml, 0);
             try {
                 return vol.getPath();
@@ -240,11 +378,30 @@ public final class LibvirtHost implements AutoCloseable {
 
     /** Deletes a volume; a missing one is fine. */
     public void deleteVolume(String name) {
-        withPool("delete volume " + name, pool -> withObject("delete volume " + name,
-                () -> pool.storageVolLookupByName(name), StorageVol::free, vol -> {
-                    vol.delete(0);
-                    return null;
-                }, null));
+        withVolume("delete volume " + name, name, vol -> {
+            vol.delete(0);
+            return null;
+        }, null);
+    }
+
+    /** Looks volume {@code name} up, applies {@code body} (repeated after a reconnect) and frees it; {@code ifMissing} without it. */
+    private <T> T withVolume(String what, String name, LibvirtCall<StorageVol, T> body, T ifMissing) {
+        return withPool(what, true, pool -> {
+            StorageVol vol;
+            try {
+                vol = pool.storageVolLookupByName(name);
+            } catch (LibvirtException notFound) {
+                if (notFound.getError() != null && notFound.getError().getCode() == org.libvirt.Error.ErrorNumber.VIR_ERR_NO_STORAGE_VOL) {
+                    return ifMissing;
+                }
+                throw notFound;
+            }
+            try {
+                return body.apply(vol);
+            } finally {
+                vol.free();
+            }
+        });
     }
 
     /**
@@ -261,9 +418,9 @@ public final class LibvirtHost implements AutoCloseable {
         String path = createVolume(LibvirtXml.rawVolume(name, size));
         boolean done = false;
         try {
-            withPool("upload " + file + " to volume " + name, pool -> {
+            withPool("upload " + file + " to volume " + name, false, pool -> {
                 StorageVol vol = pool.storageVolLookupByName(name);
-                Stream stream = conn.streamNew(0);
+                Stream stream = pool.getConnect().streamNew(0);
                 try (InputStream in = Files.newInputStream(file)) {
                     vol.upload(stream, 0, size, 0);
                     byte[] buf = new byte[1 << 20];
@@ -301,7 +458,7 @@ public final class LibvirtHost implements AutoCloseable {
      * crosses the connection). Returns the copy's host path.
      */
     public String cloneVolume(String source, String name) {
-        return withPool("copy volume " + source + " to " + name, pool -> {
+        return withPool("copy volume " + source + " to " + name, false, pool -> {
             StorageVol src = pool.storageVolLookupByName(source);
             try {
                 long bytes = src.getInfo().capacity;
@@ -319,9 +476,9 @@ public final class LibvirtHost implements AutoCloseable {
 
     /** Reads {@code length} bytes of volume {@code name} from {@code offset} (fewer at its end). */
     public byte[] readVolume(String name, long offset, int length) {
-        return withPool("read volume " + name, pool -> {
+        return withPool("read volume " + name, true, pool -> {
             StorageVol vol = pool.storageVolLookupByName(name);
-            Stream stream = conn.streamNew(0);
+            Stream stream = pool.getConnect().streamNew(0);
             try {
                 vol.download(stream, offset, length, 0);
                 java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(length);
@@ -344,9 +501,9 @@ public final class LibvirtHost implements AutoCloseable {
 
     /** Overwrites bytes of volume {@code name} from {@code offset}; the rest of the volume stays as it is. */
     public void writeVolume(String name, long offset, byte[] data) {
-        withPool("write volume " + name, pool -> {
+        withPool("write volume " + name, true, pool -> {
             StorageVol vol = pool.storageVolLookupByName(name);
-            Stream stream = conn.streamNew(0);
+            Stream stream = pool.getConnect().streamNew(0);
             try {
                 vol.upload(stream, offset, data.length, 0);
                 ByteBuffer bb = ByteBuffer.wrap(data);
@@ -369,15 +526,15 @@ public final class LibvirtHost implements AutoCloseable {
 
     /** Creates and starts a transient network. */
     public void createNetwork(String xml) {
-        call("create network", () -> {
-            conn.networkCreateXML(xml).free();
+        call("create network", false, c -> {
+            c.networkCreateXML(xml).free();
             return null;
         });
     }
 
     /** Stops a network; a missing one is fine. */
     public void destroyNetwork(String name) {
-        withObject("destroy network " + name, () -> conn.networkLookupByName(name), Network::free, net -> {
+        withObject("destroy network " + name, true, c -> c.networkLookupByName(name), Network::free, net -> {
             boolean persistent = net.isPersistent() == 1;
             if (net.isActive() == 1) {
                 net.destroy();
@@ -391,16 +548,16 @@ public final class LibvirtHost implements AutoCloseable {
 
     /** Names of all networks, active or defined. */
     public List<String> networks() {
-        return call("list networks", () -> {
-            List<String> names = new ArrayList<>(List.of(conn.listNetworks()));
-            names.addAll(List.of(conn.listDefinedNetworks()));
+        return call("list networks", c -> {
+            List<String> names = new ArrayList<>(List.of(c.listNetworks()));
+            names.addAll(List.of(c.listDefinedNetworks()));
             return names;
         });
     }
 
     /** The XML of a network, or null when it does not exist. */
     public String networkXml(String name) {
-        return withObject("read network " + name, () -> conn.networkLookupByName(name), Network::free, net -> {
+        return withObject("read network " + name, true, c -> c.networkLookupByName(name), Network::free, net -> {
             try {
                 return net.getXMLDesc(0);
             } catch (LibvirtException e) {
@@ -419,15 +576,15 @@ public final class LibvirtHost implements AutoCloseable {
      * this connection closes, also when the JVM dies.
      */
     public void createDomain(String xml, boolean autodestroy) {
-        call("create domain", () -> {
-            conn.domainCreateXML(xml, autodestroy ? Domain.CreateFlags.AUTODESTROY : 0).free();
+        call("create domain", false, c -> {
+            c.domainCreateXML(xml, autodestroy ? Domain.CreateFlags.AUTODESTROY : 0).free();
             return null;
         });
     }
 
     /** Destroys a domain (and undefines it if it was persistent); a missing one is fine. */
     public void destroyDomain(String name) {
-        withObject("destroy domain " + name, () -> conn.domainLookupByName(name), Domain::free, dom -> {
+        withObject("destroy domain " + name, true, c -> c.domainLookupByName(name), Domain::free, dom -> {
             boolean persistent = dom.isPersistent() == 1;
             if (dom.isActive() == 1) {
                 dom.destroy();
@@ -449,7 +606,7 @@ public final class LibvirtHost implements AutoCloseable {
      */
     public void copyDiskLive(String domain, String target, String destPath, Duration timeout) {
         String dest = "<disk type='file'><source file='" + LibvirtXml.esc(destPath) + "'/><driver type='qcow2'/></disk>";
-        boolean found = withObject("copy disk " + target + " of domain " + domain, () -> conn.domainLookupByName(domain), Domain::free, dom -> {
+        boolean found = withObject("copy disk " + target + " of domain " + domain, false, c -> c.domainLookupByName(domain), Domain::free, dom -> {
             // libvirt-java cannot pass an empty parameter list; bandwidth 0 is "unlimited", the default anyway.
             dom.blockCopy(target, dest, new org.libvirt.TypedParameter[] {new org.libvirt.TypedUlongParameter("bandwidth", 0)}, 0);
             boolean done = false;
@@ -503,7 +660,7 @@ public final class LibvirtHost implements AutoCloseable {
      * stopped afterwards (libvirt's managed-by-caller save, {@code virsh save}).
      */
     public void saveDomain(String name, String path) {
-        boolean found = withObject("save domain " + name, () -> conn.domainLookupByName(name), Domain::free, dom -> {
+        boolean found = withObject("save domain " + name, false, c -> c.domainLookupByName(name), Domain::free, dom -> {
             dom.save(path);
             return true;
         }, false);
@@ -514,23 +671,23 @@ public final class LibvirtHost implements AutoCloseable {
 
     /** Starts the domain saved in {@code path} on the libvirt host ({@code virsh restore}); running once this returns. */
     public void restoreDomain(String path) {
-        call("restore domain from " + path, () -> {
-            conn.restore(path);
+        call("restore domain from " + path, false, c -> {
+            c.restore(path);
             return null;
         });
     }
 
     /** Whether a domain of that name is running. */
     public boolean isDomainActive(String name) {
-        return withObject("look up domain " + name, () -> conn.domainLookupByName(name), Domain::free,
+        return withObject("look up domain " + name, true, c -> c.domainLookupByName(name), Domain::free,
                 dom -> dom.isActive() == 1, false);
     }
 
     /** Names of all domains, running or defined. */
     public List<String> domains() {
-        return call("list domains", () -> {
+        return call("list domains", c -> {
             List<String> names = new ArrayList<>();
-            for (Domain d : conn.listAllDomains(0)) {
+            for (Domain d : c.listAllDomains(0)) {
                 try {
                     names.add(d.getName());
                 } finally {
@@ -543,30 +700,74 @@ public final class LibvirtHost implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
-            conn.close();
-        } catch (LibvirtException e) {
-            log.debug("closing libvirt connection", e);
-        }
+        closed = true;
+        closeQuietly(conn);
     }
 
     // ---- error wrapping ------------------------------------------------------------------------------
-
-    @FunctionalInterface
-    interface LibvirtSupplier<T> {
-        T get() throws LibvirtException;
-    }
 
     @FunctionalInterface
     interface LibvirtCall<A, T> {
         T apply(A a) throws LibvirtException;
     }
 
-    private <T> T call(String what, LibvirtSupplier<T> body) {
+    private static final List<String> LOST = List.of("client socket is closed", "end of file while reading", "cannot recv data",
+            "cannot write data", "connection closed", "broken pipe", "connection reset", "keepalive", "no connection driver");
+
+    /** Whether {@code e} from a call on {@code c} means the connection is gone (not that the operation failed). */
+    private boolean isConnectionLoss(LibvirtException e, Connect c) {
+        if (lost == c || closed) {
+            return true;
+        }
+        org.libvirt.Error err = e.getError();
+        if (err != null) {
+            org.libvirt.Error.ErrorNumber code = err.getCode();
+            if (code == org.libvirt.Error.ErrorNumber.VIR_ERR_NO_CONNECT || code == org.libvirt.Error.ErrorNumber.VIR_ERR_INVALID_CONN
+                    || code == org.libvirt.Error.ErrorNumber.VIR_ERR_RPC) {
+                return true;
+            }
+            String m = String.valueOf(err.getMessage()).toLowerCase(java.util.Locale.ROOT);
+            if (LOST.stream().anyMatch(m::contains)) {
+                return true;
+            }
+        }
         try {
-            return body.get();
-        } catch (LibvirtException e) {
-            throw new AntriebException("libvirt could not " + what + " on " + uri + ": " + message(e), e);
+            return !c.isAlive();
+        } catch (LibvirtException | RuntimeException dead) {
+            return true;
+        }
+    }
+
+    /** A call that may be repeated after a reconnect: a read, or one whose repetition does no harm. */
+    private <T> T call(String what, LibvirtCall<Connect, T> body) {
+        return call(what, true, body);
+    }
+
+    /**
+     * Runs {@code body} on the live connection. When the connection turns out lost, it is re-opened (waiting up
+     * to the reconnect timeout) and, with {@code retry}, the call runs once more; without (a create, whose first
+     * attempt may have half happened) the caller gets a {@link HostUnavailableException} saying so.
+     */
+    private <T> T call(String what, boolean retry, LibvirtCall<Connect, T> body) {
+        for (int attempt = 0; ; attempt++) {
+            Connect c = connection(what);
+            try {
+                return body.apply(c);
+            } catch (LibvirtException e) {
+                if (!isConnectionLoss(e, c)) {
+                    throw new AntriebException("libvirt could not " + what + " on " + uri + ": " + message(e), e);
+                }
+                if (lost != c && conn == c) {
+                    log.warn("libvirt connection to {} lost during '{}': {}", uri, what, message(e));
+                    lost = c;
+                }
+                if (!retry || attempt > 0) {
+                    connection(what); // re-opened for whoever comes next, or HostUnavailableException
+                    throw new HostUnavailableException("the connection to libvirt at " + uri + " was lost while Antrieb was to " + what
+                            + " (" + message(e) + "); the client has re-opened it, but does not repeat that step (it may have"
+                            + " half happened): retry the call", e);
+                }
+            }
         }
     }
 

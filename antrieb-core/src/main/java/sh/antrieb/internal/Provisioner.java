@@ -19,6 +19,7 @@ import org.slf4j.LoggerFactory;
 import sh.antrieb.Accelerator;
 import sh.antrieb.AntriebException;
 import sh.antrieb.ClusterSpec;
+import sh.antrieb.HostUnavailableException;
 import sh.antrieb.InvalidSpecException;
 import sh.antrieb.LimitExceededException;
 import sh.antrieb.Node;
@@ -108,10 +109,17 @@ public final class Provisioner {
                     tails.put("node" + i, LibvirtCluster.readConsoleTail(host, console, 30));
                 }
             }
+            boolean removed = true;
             try {
                 sweeper.removeCluster(label.id());
             } catch (RuntimeException cleanup) {
+                removed = false;
                 e.addSuppressed(cleanup);
+            }
+            if (e instanceof HostUnavailableException) {
+                throw new HostUnavailableException("provisioning cluster " + label.id() + " failed: " + e.getMessage() + (removed
+                        ? "; everything the attempt made was removed"
+                        : "; what the attempt made could not be removed yet: the next sweep of any Antrieb client on this host removes it"), e);
             }
             if (e instanceof AntriebException && !(e instanceof BootFailure)) {
                 throw e;
@@ -212,7 +220,8 @@ public final class Provisioner {
                     } catch (RuntimeException e) {
                         channel.close();
                         // A boot timeout shorter than the warm one is the caller's: it holds for copies as for boots.
-                        if (Thread.currentThread().isInterrupted()
+                        // A lost libvirt connection says nothing about the template: keep it, fail (and roll back) this attempt.
+                        if (Thread.currentThread().isInterrupted() || e instanceof HostUnavailableException
                                 || e instanceof BootFailure && bootTimeout.compareTo(WARM_READY_TIMEOUT) <= 0) {
                             throw e;
                         }

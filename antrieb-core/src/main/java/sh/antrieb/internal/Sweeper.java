@@ -34,9 +34,18 @@ public final class Sweeper {
         return remove(label -> !live.contains(label.id()) && (label.deadline().isBefore(now) || ownerGone(label)));
     }
 
-    /** Removes every object of the cluster {@code clusterId}: its teardown, also after a failed provision. */
+    /**
+     * Removes every object of the cluster {@code clusterId}: its teardown, also after a failed provision. A libvirt
+     * connection lost in the middle (libvirtd restarted) is re-opened and the removal runs once more from the start
+     * (each step is idempotent), so that a teardown does not stop half way.
+     */
     public int removeCluster(String clusterId) {
-        return remove(label -> label.id().equals(clusterId));
+        try {
+            return remove(label -> label.id().equals(clusterId));
+        } catch (sh.antrieb.HostUnavailableException e) {
+            log.warn("removing cluster {}: {}; removing it again on the re-opened connection", clusterId, e.getMessage());
+            return remove(label -> label.id().equals(clusterId));
+        }
     }
 
     private int remove(Predicate<ClusterLabel> dead) {

@@ -104,6 +104,8 @@ public final class WarmStart {
                 log.info("warm start: template {} for {} ready in {} ms", key, what, (System.nanoTime() - t0) / 1_000_000);
                 known.put(key, t);
                 return Optional.of(t);
+            } catch (sh.antrieb.HostUnavailableException e) {
+                throw e; // the host, not the template, failed: try again on the next provision
             } catch (RuntimeException e) {
                 log.warn("warm start: no template for {} ({}); its nodes boot cold", what, e.getMessage());
                 failed.put(key, String.valueOf(e.getMessage()));

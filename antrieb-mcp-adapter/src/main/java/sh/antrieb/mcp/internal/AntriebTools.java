@@ -31,6 +31,7 @@ import sh.antrieb.ClusterSpec;
 import sh.antrieb.ExecOptions;
 import sh.antrieb.ExecResult;
 import sh.antrieb.HostNotReadyException;
+import sh.antrieb.HostUnavailableException;
 import sh.antrieb.InvalidSpecException;
 import sh.antrieb.LimitExceededException;
 import sh.antrieb.NetworkSpec;
@@ -178,7 +179,8 @@ public final class AntriebTools {
             return error("provision_failed", e.getMessage());
         } catch (HostNotReadyException e) {
             return error("host_not_ready", e.getMessage());
-
+        } catch (HostUnavailableException e) {
+            return error("host_unavailable", e.getMessage());
         } catch (CatalogException e) {
             return error(e.code(), e.getMessage());
         } catch (sh.antrieb.CatalogException e) {
