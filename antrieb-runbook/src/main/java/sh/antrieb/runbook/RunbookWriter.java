@@ -34,8 +34,9 @@ public final class RunbookWriter {
     private final String title;
     private final Topology topology;
     private String description = "";
-    private final List<ExecResult> commands = new ArrayList<>();
-    private final List<ExecResult> verify = new ArrayList<>();
+    /** Each entry an {@link ExecResult} (grouped into steps by node when written) or a {@link Step} given whole. */
+    private final List<Object> entries = new ArrayList<>();
+    private final List<CommandBlock> verify = new ArrayList<>();
 
     private RunbookWriter(String title, Topology topology) {
         Objects.requireNonNull(title, "title");
@@ -64,25 +65,53 @@ public final class RunbookWriter {
 
     /** Appends the session's commands, in the order they ran; those that failed are left out. */
     public RunbookWriter commands(List<ExecResult> commands) {
-        add(commands, this.commands);
+        for (ExecResult r : commands) {
+            if (keep(r)) {
+                entries.add(r);
+            }
+        }
+        return this;
+    }
+
+    /**
+     * Appends a step as given: its title, its prose and its command blocks (scripts final, each on its
+     * nodes). What a distilled runbook is made of.
+     */
+    public RunbookWriter step(String title, String why, List<CommandBlock> blocks) {
+        for (CommandBlock b : blocks) {
+            b.nodes().forEach(n -> requireNode(n, "a step's block runs on " + n));
+        }
+        entries.add(new Step(0, title, why, blocks, 0));
         return this;
     }
 
     /** Appends commands whose success proves the scenario (for {@code ## Verify}); failed ones are left out. */
     public RunbookWriter verify(List<ExecResult> commands) {
-        add(commands, this.verify);
+        for (ExecResult r : commands) {
+            if (keep(r)) {
+                verify.add(new CommandBlock(List.of(r.node()), script(r), 0));
+            }
+        }
         return this;
     }
 
-    private void add(List<ExecResult> from, List<ExecResult> to) {
-        for (ExecResult r : from) {
-            if (!topology.nodeNames().contains(r.node())) {
-                throw new RunbookException("a command ran on " + r.node() + ", which the topology does not have (it has "
-                        + topology.nodeNames() + "): " + r.summary());
-            }
-            if (r.succeeded() && !script(r).isBlank()) {
-                to.add(r);
-            }
+    /** Appends verify blocks as given. */
+    public RunbookWriter verifyBlocks(List<CommandBlock> blocks) {
+        for (CommandBlock b : blocks) {
+            b.nodes().forEach(n -> requireNode(n, "a verify block runs on " + n));
+            verify.add(b);
+        }
+        return this;
+    }
+
+    private boolean keep(ExecResult r) {
+        requireNode(r.node(), "a command ran on " + r.node());
+        return r.succeeded() && !script(r).isBlank();
+    }
+
+    private void requireNode(String node, String what) {
+        if (!topology.nodeNames().contains(node)) {
+            throw new RunbookException(what + ", which the topology does not have (it has " + topology.nodeNames() + ")");
         }
     }
 
@@ -92,7 +121,7 @@ public final class RunbookWriter {
      * @throws RunbookException when no command succeeded: a runbook needs at least one step
      */
     public String toMarkdown() {
-        if (commands.isEmpty()) {
+        if (entries.isEmpty()) {
             throw new RunbookException("no command of the session succeeded, so there is nothing to re-run: "
                     + "a runbook needs at least one step");
         }
@@ -102,12 +131,14 @@ public final class RunbookWriter {
         md.append("## Topology required\n\n```yaml\n").append(TopologyYaml.write(topology)).append("```\n\n");
 
         Set<String> literal = new LinkedHashSet<>();
-        for (ExecResult r : commands) {
-            literal.addAll(placeholdersIn(script(r)));
+        for (Object e : entries) {
+            if (e instanceof ExecResult r) {
+                literal.addAll(placeholdersIn(script(r)));
+            } else {
+                ((Step) e).commands().forEach(b -> literal.addAll(placeholdersIn(b.script())));
+            }
         }
-        for (ExecResult r : verify) {
-            literal.addAll(placeholdersIn(script(r)));
-        }
+        verify.forEach(b -> literal.addAll(placeholdersIn(b.script())));
         if (!literal.isEmpty()) {
             md.append("## Variables\n\n");
             for (String name : literal) {
@@ -119,19 +150,28 @@ public final class RunbookWriter {
 
         md.append("## Steps\n");
         int number = 0;
-        for (int i = 0; i < commands.size(); ) {
-            String node = commands.get(i).node();
+        for (int i = 0; i < entries.size(); ) {
+            number++;
+            if (entries.get(i) instanceof Step step) {
+                md.append("\n### ").append(number).append(". ").append(oneLine(step.title())).append("\n\n");
+                if (!step.why().isBlank()) {
+                    md.append(escapeHeadings(step.why().strip())).append('\n');
+                }
+                step.commands().forEach(b -> block(md, b.nodes(), b.script()));
+                i++;
+                continue;
+            }
+            String node = ((ExecResult) entries.get(i)).node();
             int j = i;
-            while (j < commands.size() && commands.get(j).node().equals(node)) {
+            while (j < entries.size() && entries.get(j) instanceof ExecResult r && r.node().equals(node)) {
                 j++;
             }
-            List<ExecResult> group = commands.subList(i, j);
-            number++;
+            List<ExecResult> group = entries.subList(i, j).stream().map(ExecResult.class::cast).toList();
             String first = script(group.get(0)).lines().filter(l -> !l.isBlank()).findFirst().orElse("").trim();
             md.append("\n### ").append(number).append(". On ").append(node).append(": ").append(Fences.codeSpan(shorten(first))).append("\n\n");
             md.append("Recorded from the session: ").append(group.size()).append(group.size() == 1 ? " command" : " commands")
                     .append(" that succeeded on ").append(node).append(".\n");
-            group.forEach(r -> block(md, r));
+            group.forEach(r -> block(md, List.of(r.node()), script(r)));
             i = j;
         }
 
@@ -139,7 +179,7 @@ public final class RunbookWriter {
         if (verify.isEmpty()) {
             md.append("\nNo verify commands were recorded: add ```sh nodeN``` blocks whose success proves the scenario works.\n");
         }
-        verify.forEach(r -> block(md, r));
+        verify.forEach(b -> block(md, b.nodes(), b.script()));
         return md.toString();
     }
 
@@ -148,10 +188,14 @@ public final class RunbookWriter {
         return Runbook.parse(toMarkdown());
     }
 
-    private static void block(StringBuilder md, ExecResult r) {
-        String script = script(r);
+    private static void block(StringBuilder md, List<String> nodes, String script) {
         String fence = Fences.fenceFor(script);
-        md.append('\n').append(fence).append("sh ").append(r.node()).append('\n').append(script).append('\n').append(fence).append('\n');
+        md.append('\n').append(fence).append("sh ").append(String.join(",", nodes)).append('\n').append(script.replaceAll("\n+$", ""))
+                .append('\n').append(fence).append('\n');
+    }
+
+    private static String oneLine(String s) {
+        return s.replaceAll("\\s*[\r\n]+\\s*", " ").trim();
     }
 
     /** The command as a block holds it: without trailing newlines (the parser drops the block's final one). */

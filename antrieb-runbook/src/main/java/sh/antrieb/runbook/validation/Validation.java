@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Function;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -97,7 +98,16 @@ public final class Validation {
      */
     public Findings run(Antrieb antrieb) {
         Objects.requireNonNull(antrieb, "antrieb");
-        Cluster cluster = antrieb.provision(spec);
+        return run(antrieb::provision);
+    }
+
+    /**
+     * {@link #run(Antrieb)} with clusters from {@code provision} (given {@link #spec()}, it returns a fresh
+     * cluster), e.g. an MCP server provisioning on behalf of an account.
+     */
+    public Findings run(Function<ClusterSpec, Cluster> provision) {
+        Objects.requireNonNull(provision, "provision");
+        Cluster cluster = provision.apply(spec);
         Findings f;
         try {
             f = pass(cluster, cluster.provisionTime());

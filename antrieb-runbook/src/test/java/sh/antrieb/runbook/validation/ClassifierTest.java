@@ -85,7 +85,7 @@ class ClassifierTest {
                 .isEqualTo(Cause.UNREACHABLE);
         Diagnosis other = Classifier.classify(result("test -f /etc/app.conf", 1, "", ""), Map.of());
         assertThat(other.cause()).isEqualTo(Cause.COMMAND_FAILED);
-        assertThat(other.evidence()).containsExactly("exit 1");
+        assertThat(other.evidence()).containsExactly("exit 1 with no output");
     }
 
     @Test

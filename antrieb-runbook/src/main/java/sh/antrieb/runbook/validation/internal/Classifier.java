@@ -119,9 +119,10 @@ public final class Classifier {
             }
             return new Diagnosis(Cause.NETWORK, ev);
         }
-        List<String> ev = new ArrayList<>();
-        ev.add("exit " + r.exitCode());
-        ev.addAll(lastLines(r.stderr() == null || r.stderr().isBlank() ? r.stdout() : r.stderr(), 3));
+        List<String> ev = new ArrayList<>(lastLines(r.stderr() == null || r.stderr().isBlank() ? r.stdout() : r.stderr(), 3));
+        if (ev.isEmpty()) {
+            ev.add("exit " + r.exitCode() + " with no output");
+        }
         return new Diagnosis(Cause.COMMAND_FAILED, ev);
     }
 

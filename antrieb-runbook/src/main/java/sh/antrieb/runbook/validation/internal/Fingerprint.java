@@ -6,7 +6,7 @@ import java.util.Map;
 /**
  * What the idempotence check looks at on a node: regular files under the places where configuration and
  * state live ({@code /etc}, {@code /opt}, {@code /srv}, {@code /var}, {@code /root}, {@code /home},
- * {@code /usr/local}; logs, caches and systemd's own state left out) modified since a mark, with their
+ * {@code /usr/local}; logs, caches, apt's package lists and systemd's own state left out) modified since a mark, with their
  * MD5. A file a step rewrites with the same content does not count as a change.
  */
 public final class Fingerprint {
@@ -26,7 +26,7 @@ public final class Fingerprint {
     /** Lists {@code md5  path} of the files modified since the mark, then moves the mark to now. */
     public static String command() {
         return "find /etc /opt /srv /var /root /home /usr/local -xdev \\( -path /var/log -o -path /var/cache -o -path /var/tmp"
-                + " -o -path /var/lib/systemd -o -path /var/lib/dhcp -o -path /var/spool -o -path /root/.ansible -o -path /var/lib/private \\)"
+                + " -o -path /var/lib/systemd -o -path /var/lib/dhcp -o -path /var/lib/apt/lists -o -path /var/spool -o -path /root/.ansible -o -path /var/lib/private \\)"
                 + " -prune -o -type f -newer " + MARK + " -print 2>/dev/null | LC_ALL=C sort | head -n " + MAX_FILES
                 + " | tr '\\n' '\\0' | xargs -0 -r md5sum 2>/dev/null; touch " + MARK;
     }

@@ -177,7 +177,7 @@ public final class Runner {
         List<String> ev = new ArrayList<>();
         ev.add("check failed on " + bad.node() + (bad.timedOut() ? ": timed out" : ": exit " + bad.exitCode())
                 + (d.cause() == Cause.COMMAND_FAILED ? "" : " (" + d.cause().id() + ")"));
-        ev.addAll(d.evidence().stream().filter(l -> !l.equals("exit " + bad.exitCode())).toList());
+        ev.addAll(d.evidence().stream().filter(l -> !l.equals("exit " + bad.exitCode() + " with no output")).toList());
         return finding(Phase.VERIFY, 0, "Verify", bad, Cause.VERIFY_FAILED, ev);
     }
 
