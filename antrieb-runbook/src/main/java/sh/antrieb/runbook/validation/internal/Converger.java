@@ -52,12 +52,14 @@ public final class Converger {
     private Cluster held;
     private Duration teardown = Duration.ZERO;
 
+    /** A loop with these settings; {@link #run} runs it once. */
     public Converger(Settings s) {
         this.s = s;
         this.model = new ModelSession(s.model(), s.prompts(), s.task(), s.language(), s.spec().nodeNames(), s.spec().nodeImages(),
                 s.checks(), s.toolCalling());
     }
 
+    /** Runs the loop with clusters from {@code antrieb}; every cluster it made is destroyed or kept by the policy. */
     public Convergence run(Function<ClusterSpec, Cluster> antrieb) {
         Instant startedAt = Instant.now();
         long t0 = System.nanoTime();

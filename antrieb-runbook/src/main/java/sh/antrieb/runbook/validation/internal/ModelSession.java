@@ -67,6 +67,11 @@ public final class ModelSession {
     private boolean toolCalling;
     private final List<ModelExchange> exchanges = new ArrayList<>();
 
+    /**
+     * A session for one convergence.
+     *
+     * @param toolCalling whether to offer the model the {@code run_command} tool (it falls back by itself when refused)
+     */
     public ModelSession(ChatModel model, Prompts prompts, String task, Code.Language language, List<String> nodes, List<String> images,
                         List<Check> checks, boolean toolCalling) {
         this.model = model;

@@ -74,6 +74,9 @@ public final class Runner {
         List<ExecResult> verify = new ArrayList<>();
         if (firstPassed) {
             if (idempotence) {
+                if (!plan.ansible()) {
+                    fileChanges(1, nodes); // what the first run left: the second run's steps are compared with it
+                }
                 runSteps(2, nodes);
             }
             for (CommandBlock check : plan.verify()) {
@@ -109,8 +112,9 @@ public final class Runner {
             }
             Duration wall = Duration.ofNanos(System.nanoTime() - t0);
             List<String> changed = new ArrayList<>();
-            if (idempotence && bad == null) {
-                changed.addAll(plan.ansible() ? ansibleChanges(run, results) : fileChanges(run, nodes));
+            if (idempotence && bad == null && run == 2) {
+                // The first run is fingerprinted once at its end; each step of the second run on its own, to name it.
+                changed.addAll(plan.ansible() ? ansibleChanges(results) : fileChanges(run, nodes));
             }
             runs.add(new StepRun(run, step, results, changed, wall));
             if (bad != null) {
@@ -147,10 +151,7 @@ public final class Runner {
         return changed;
     }
 
-    private List<String> ansibleChanges(int run, List<ExecResult> results) {
-        if (run == 1) {
-            return List.of();
-        }
+    private List<String> ansibleChanges(List<ExecResult> results) {
         List<String> changed = new ArrayList<>();
         for (ExecResult r : results) {
             if (AnsibleOutput.changedCount(r.stdout()) > 0) {
