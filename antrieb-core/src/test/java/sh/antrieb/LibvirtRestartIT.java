@@ -30,7 +30,9 @@ import sh.antrieb.internal.LibvirtHost;
  * libvirtd restarted (killed and started again exactly as bin/setup-host starts it, as a package upgrade
  * restarts it) while the client is idle, during an exec, during a provision and during a delete: the same
  * {@link Antrieb} client serves again without a restart, the call in flight has a clear result, the cluster
- * made before stays usable, and nothing of any cluster of the test is left at the end. One shared 1-node
+ * made before stays usable, and nothing of any cluster of the test is left at the end. Kept down for longer
+ * than a connection's reconnect timeout, a call fails with {@link HostUnavailableException} saying what to do,
+ * and the next call once libvirtd is back works on the same connection object. One shared 1-node
  * cluster; one more for the provision and the delete.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -135,25 +137,67 @@ class LibvirtRestartIT {
         assertThat(shared.exec("node1", "echo still").stdout()).isEqualTo("still\n");
     }
 
+    @Test
+    @Order(5)
+    void whileLibvirtdStaysDownACallFailsClearlyInBoundedTimeAndTheNextOneAfterItIsBackWorks() throws Exception {
+        try (LibvirtHost host = LibvirtHost.connect(java.net.URI.create("qemu:///system"), Duration.ofSeconds(3))) {
+            assertThat(host.domains()).isNotEmpty();
+            stopLibvirtd();
+            long t0 = System.nanoTime();
+            try {
+                org.assertj.core.api.Assertions.assertThatThrownBy(host::domains).isInstanceOf(HostUnavailableException.class)
+                        .hasMessageContaining("libvirt at qemu:///system is unavailable")
+                        .hasMessageContaining("could not be re-opened within 3 s").hasMessageContaining("Is libvirtd running?")
+                        .hasMessageContaining("no restart needed");
+                assertThat(Duration.ofNanos(System.nanoTime() - t0)).as("the wait is bounded").isLessThan(Duration.ofSeconds(20));
+            } finally {
+                startLibvirtd(System.nanoTime());
+            }
+            assertThat(host.domains()).as("the same connection object serves again").anyMatch(n -> n.startsWith("antrieb-" + shared.id() + "-"));
+        }
+        assertThat(shared.exec("node1", "hostname").stdout()).isEqualTo("node1\n");
+    }
+
     /** Stops libvirtd and starts it again as bin/setup-host does ({@code libvirtd -d} where systemd is not PID 1). */
     static void restartLibvirtd() throws Exception {
         long t0 = System.nanoTime();
-        if (Files.readString(Path.of("/proc/1/comm")).strip().equals("systemd")) {
+        if (systemd()) {
             run("systemctl", "restart", "libvirtd");
         } else {
-            long pid = Long.parseLong(Files.readString(PID_FILE).strip());
-            ProcessHandle daemon = ProcessHandle.of(pid).orElseThrow(() -> new IllegalStateException("libvirtd (pid " + pid + ") is not running"));
-            daemon.destroy(); // SIGTERM, as `kill` sends
-            daemon.onExit().get(60, TimeUnit.SECONDS);
+            stopLibvirtd();
             run("libvirtd", "-d");
         }
+        awaitLibvirtd(t0);
+    }
+
+    private static boolean systemd() throws Exception {
+        return Files.readString(Path.of("/proc/1/comm")).strip().equals("systemd");
+    }
+
+    private static void stopLibvirtd() throws Exception {
+        if (systemd()) {
+            run("systemctl", "stop", "libvirtd");
+            return;
+        }
+        long pid = Long.parseLong(Files.readString(PID_FILE).strip());
+        ProcessHandle daemon = ProcessHandle.of(pid).orElseThrow(() -> new IllegalStateException("libvirtd (pid " + pid + ") is not running"));
+        daemon.destroy(); // SIGTERM, as `kill` sends
+        daemon.onExit().get(60, TimeUnit.SECONDS);
+    }
+
+    private static void startLibvirtd(long t0) throws Exception {
+        run(systemd() ? new String[] {"systemctl", "start", "libvirtd"} : new String[] {"libvirtd", "-d"});
+        awaitLibvirtd(t0);
+    }
+
+    private static void awaitLibvirtd(long t0) throws Exception {
         Instant deadline = Instant.now().plusSeconds(30);
         while (new ProcessBuilder("virsh", "-q", "-c", "qemu:///system", "version").redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor() != 0) {
             assertThat(Instant.now()).as("libvirtd answers again").isBefore(deadline);
             Thread.sleep(200);
         }
-        log.info("libvirtd restarted in {} ms", (System.nanoTime() - t0) / 1_000_000);
+        log.info("libvirtd answering again {} ms after it was stopped", (System.nanoTime() - t0) / 1_000_000);
     }
 
     private static void run(String... command) throws Exception {
