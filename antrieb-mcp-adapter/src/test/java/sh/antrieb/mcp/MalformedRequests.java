@@ -113,6 +113,9 @@ final class MalformedRequests {
         return cases;
     }
 
+    /** The tools {@link #base} has arguments for. */
+    private static final java.util.Set<String> KNOWN = java.util.Set.of("provision", "exec", "save", "search", "delete");
+
     /** Arguments that reach a tool and do not exist on this server (no real cluster is named). */
     private static Map<String, Object> base(String tool) {
         return switch (tool) {
@@ -146,6 +149,11 @@ final class MalformedRequests {
                     if (!fits) {
                         cases.add(argument(tool.name(), p.getKey(), v.getKey(), v.getValue()));
                     }
+                }
+                // String tricks only where base() names a call that reaches nothing real: for a tool it does not know
+                // yet, a trick in its one required field could be a valid call (on McpHttpIT's real server too).
+                if (!KNOWN.contains(tool.name())) {
+                    continue;
                 }
                 if (allowed.contains("string") && !tool.name().equals("provision")) {
                     for (String trick : TRICKS) {
