@@ -22,9 +22,9 @@ class ProvisionErrorsIT {
 
     @Test
     void unknownImageNamesTheImagesThisHostHas() {
-        assertThatThrownBy(() -> antrieb.provision("debian13"))
+        assertThatThrownBy(() -> antrieb.provision("ubuntu24.04"))
                 .isInstanceOf(InvalidSpecException.class)
-                .hasMessageContaining("unknown image 'debian13'").hasMessageContaining("debian12");
+                .hasMessageContaining("unknown image 'ubuntu24.04'").hasMessageContaining("debian12");
         assertThat(antrieb.clusters()).isEmpty();
     }
 

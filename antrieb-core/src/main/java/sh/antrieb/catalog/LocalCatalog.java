@@ -67,7 +67,7 @@ final class LocalCatalog implements Catalog {
         switch (type) {
             case IMAGE -> {
                 for (String base : ImageStore.baseNames()) {
-                    all.add(builtinImage(base, "base", StackImages.BASE_DESCRIPTIONS.getOrDefault(base, ""), true, null));
+                    all.add(builtinImage(base, "base", ImageStore.description(base), true, null));
                 }
                 StackImages.RECIPES.values().forEach(r -> all.add(builtinImage(r.name(), "stack", r.description(),
                         service.isStackBuilt(r.name()), null)));
@@ -111,7 +111,7 @@ final class LocalCatalog implements Catalog {
             }
             if (r.namespace().equals(BUILTIN_NAMESPACE)) {
                 if (ImageStore.RECIPES.containsKey(r.name()) && r.version() <= 1) {
-                    return Optional.of(builtinImage(r.name(), "base", StackImages.BASE_DESCRIPTIONS.getOrDefault(r.name(), ""), true, null));
+                    return Optional.of(builtinImage(r.name(), "base", ImageStore.description(r.name()), true, null));
                 }
                 if (StackImages.isStack(r.name()) && r.version() <= 1) {
                     StackImages.Recipe rec = StackImages.RECIPES.get(r.name());

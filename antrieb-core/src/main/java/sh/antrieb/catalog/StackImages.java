@@ -54,10 +54,6 @@ final class StackImages {
         RECIPES = java.util.Collections.unmodifiableMap(m);
     }
 
-    /** Descriptions of the base images, by name. */
-    static final Map<String, String> BASE_DESCRIPTIONS = Map.of(
-            "debian12", "Debian 12 (bookworm), systemd, OpenSSH, Python 3, curl, nftables; built here from Debian's archive");
-
     private static final VmSize BUILD_VM = VmSize.of(2, 1536);
     private static final Duration BUILD_TIMEOUT = Duration.ofMinutes(30);
 

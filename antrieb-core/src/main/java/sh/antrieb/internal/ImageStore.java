@@ -34,8 +34,16 @@ import sh.antrieb.InvalidSpecException;
  */
 public final class ImageStore {
     private static final Logger log = LoggerFactory.getLogger(ImageStore.class);
-    /** Built-in image recipes: name to classpath resource. The one place images are listed. */
-    public static final Map<String, String> RECIPES = Map.of("debian12", "/sh/antrieb/core/image/debian12.sh");
+    private static final String IMAGE_DIR = "/sh/antrieb/core/image/";
+    /** The Debian family recipe; each base image is one release file beside it. */
+    private static final String DEBIAN_FAMILY = IMAGE_DIR + "debian.sh";
+    /**
+     * Built-in base images: name to its release file (a few lines read by the family recipe). The one place
+     * base images are listed; adding a Debian release is a new {@code .release} file and a line here.
+     */
+    public static final Map<String, String> RECIPES = Map.of(
+            "debian12", IMAGE_DIR + "debian12.release",
+            "debian13", IMAGE_DIR + "debian13.release");
     private static final String[] FILES = {"disk.qcow2", "vmlinuz", "initrd.img"};
 
     private final Path cacheDir;
@@ -181,13 +189,15 @@ public final class ImageStore {
 
     private void build(String name, byte[] recipe, Path dir) throws IOException {
         Path script = Files.createTempFile("antrieb-recipe-" + name, ".sh");
-        Files.write(script, recipe);
+        Path release = Files.createTempFile("antrieb-recipe-" + name, ".release");
+        Files.write(script, resource(DEBIAN_FAMILY));
+        Files.write(release, resource(RECIPES.get(name)));
         long start = System.nanoTime();
         log.info("image {}: building from Debian packages into {} (once per recipe; a few minutes)", name, dir);
         Deque<String> tail = new ArrayDeque<>();
         int exit;
         try {
-            Process p = new ProcessBuilder("bash", script.toString(), dir.toString())
+            Process p = new ProcessBuilder("bash", script.toString(), release.toString(), dir.toString())
                     .redirectErrorStream(true).start();
             p.getOutputStream().close();
             try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
@@ -214,6 +224,7 @@ public final class ImageStore {
             throw new HostNotReadyException("interrupted while building image " + name, e);
         } finally {
             Files.deleteIfExists(script);
+            Files.deleteIfExists(release);
         }
         if (exit != 0 || !Files.exists(dir.resolve("cmdline"))) {
             throw new HostNotReadyException("building image " + name + " failed (exit " + exit + "). It needs root, "
@@ -223,8 +234,31 @@ public final class ImageStore {
         log.info("image {}: built in {} s", name, (System.nanoTime() - start) / 1_000_000_000L);
     }
 
+    /** A base image's whole recipe (what its hash covers): the family script, then the release file. */
     private static byte[] recipe(String name) {
-        String resource = RECIPES.get(name);
+        byte[] family = resource(DEBIAN_FAMILY);
+        byte[] release = resource(RECIPES.get(name));
+        byte[] all = java.util.Arrays.copyOf(family, family.length + 1 + release.length);
+        all[family.length] = '\n';
+        System.arraycopy(release, 0, all, family.length + 1, release.length);
+        return all;
+    }
+
+    /**
+     * What a base image is, for catalogs and errors: the {@code DESCRIPTION} line of its release file.
+     */
+    public static String description(String baseName) {
+        String release = new String(resource(RECIPES.get(baseName)), StandardCharsets.UTF_8);
+        for (String line : release.split("\n")) {
+            if (line.startsWith("DESCRIPTION=")) {
+                String v = line.substring("DESCRIPTION=".length()).trim();
+                return v.length() >= 2 && v.startsWith("\"") && v.endsWith("\"") ? v.substring(1, v.length() - 1) : v;
+            }
+        }
+        return baseName;
+    }
+
+    private static byte[] resource(String resource) {
         try (InputStream in = ImageStore.class.getResourceAsStream(resource)) {
             if (in == null) {
                 throw new IllegalStateException("image recipe " + resource + " is missing from the classpath");

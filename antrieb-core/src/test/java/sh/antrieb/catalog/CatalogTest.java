@@ -125,7 +125,12 @@ class CatalogTest {
     @Test
     void imageSearchListsBaseAndStackImages() {
         List<Artifact> images = team.search(Catalog.Type.IMAGE, null);
-        assertThat(images).extracting(Artifact::fqName).startsWith("antrieb/debian12", "antrieb/ansible-controller", "antrieb/podman");
+        assertThat(images).extracting(Artifact::fqName)
+                .startsWith("antrieb/debian12", "antrieb/debian13", "antrieb/ansible-controller", "antrieb/podman");
+        // Base images as clients read them: an ANI and the release file's description.
+        assertThat(images.get(1).attributes()).containsEntry("ani", "antrieb:debian13:v1").containsEntry("kind", "base");
+        assertThat(images.get(1).description()).startsWith("Debian 13 (trixie): a stock Debian server");
+        assertThat(team.search(Catalog.Type.IMAGE, "trixie")).extracting(Artifact::name).containsExactly("debian13");
         assertThat(images).allMatch(Artifact::builtin);
         assertThat(team.search(Catalog.Type.IMAGE, "buildah")).extracting(Artifact::name).containsExactly("podman");
         Artifact stack = team.fetch(Catalog.Type.IMAGE, "antrieb/ansible-controller").orElseThrow();

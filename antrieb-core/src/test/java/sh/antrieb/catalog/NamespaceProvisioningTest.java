@@ -91,7 +91,7 @@ class NamespaceProvisioningTest {
                     .hasMessageStartingWith("image " + image + " is in namespace " + image.replaceAll("^antrieb:|/.*$", ""))
                     .hasMessageContaining("on behalf of namespace alice")
                     .hasMessageContaining("Use an image namespace alice can use (its saved ones by their short name): "
-                            + "[debian12, ansible-controller, podman, my-controller, my-nginx]");
+                            + "[debian12, debian13, ansible-controller, podman, my-controller, my-nginx]");
         }
         assertThat(CatalogException.Code.FORBIDDEN_NAMESPACE.wireName()).isEqualTo("forbidden_namespace");
     }
@@ -102,7 +102,7 @@ class NamespaceProvisioningTest {
         for (String image : List.of("bobs-image", "servers-image", "ubuntu24.04", "antrieb:my-nginx:v9", "antrieb/my-nginx")) {
             assertThatThrownBy(() -> service.resolveIn("alice", spec(image))).isInstanceOf(InvalidSpecException.class)
                     .hasMessageStartingWith("unknown image '" + image + "': this host has "
-                            + "[debian12, ansible-controller, podman, my-controller, my-nginx]");
+                            + "[debian12, debian13, ansible-controller, podman, my-controller, my-nginx]");
         }
         // The client's own provisioning still finds its namespace's images by short name.
         assertThat(service.knows("servers-image")).isTrue();

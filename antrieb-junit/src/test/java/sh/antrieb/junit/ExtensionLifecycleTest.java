@@ -214,7 +214,7 @@ class ExtensionLifecycleTest {
     @AntriebTest
     @Kit.Fixture
     static class UnknownImageFixture {
-        @AntriebCluster(nodes = {"debian12", "debian13 x2"})
+        @AntriebCluster(nodes = {"debian12", "ubuntu24.04 x2"})
         static Cluster cluster;
 
         @Test
@@ -448,8 +448,8 @@ class ExtensionLifecycleTest {
     @Test
     void aStaticFieldWhoseClusterTheHostRefusesFailsTheClassNamingTheField() {
         assertFailsTheClassWithoutAnyCluster(UnknownImageFixture.class)
-                .hasMessageStartingWith("@AntriebCluster on field UnknownImageFixture.cluster: unknown image 'debian13': this host has [debian12")
-                .cause().isInstanceOf(InvalidSpecException.class).hasMessageStartingWith("unknown image 'debian13'");
+                .hasMessageStartingWith("@AntriebCluster on field UnknownImageFixture.cluster: unknown image 'ubuntu24.04': this host has [debian12")
+                .cause().isInstanceOf(InvalidSpecException.class).hasMessageStartingWith("unknown image 'ubuntu24.04'");
     }
 
     /** Runs {@code fixture}, checks that none of its tests started and no cluster was made; its class failure, to check further. */

@@ -159,7 +159,7 @@ class McpHttpIT {
                 .containsEntry("error", "unknown_node");
         assertThat(error(call(alice, "exec", Map.of("session_id", "nosuchid", "node", "node1", "command", "true"))))
                 .containsEntry("error", "unknown_session");
-        assertThat(error(call(alice, "provision", Map.of("cluster", List.of("debian13")))))
+        assertThat(error(call(alice, "provision", Map.of("cluster", List.of("ubuntu24.04")))))
                 .containsEntry("error", "unknown_image").extracting("available_images", InstanceOfAssertFactories.LIST).contains("debian12", "ansible-controller");
         assertThat(error(call(alice, "provision", Map.of("cluster", List.of("debian12 x5"))))).containsEntry("error", "limit_exceeded");
         assertThat(error(call(alice, "exec", Map.of("session_id", aliceCluster, "node", "node1")))).containsEntry("error", "invalid_arguments");

@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# Antrieb guest image recipe: Debian 12 (bookworm), amd64, booted by direct kernel boot under QEMU.
+# Antrieb guest image recipe for the Debian family, amd64, booted by direct kernel boot under QEMU.
+# One release is one small file beside this one (debian12.release, debian13.release): its suite and
+# what differs between releases. This script is the rest.
 #
-#   usage (as root): bash debian12.sh OUT_DIR
+#   usage (as root): bash debian.sh RELEASE_FILE OUT_DIR
+#                    bash debian.sh RELEASE_FILE --plan   (prints suite, packages, command line; builds nothing)
 #
 # Produces in OUT_DIR:
 #   disk.qcow2  ext4 on the whole disk (no partition table), 20 GiB virtual, the root filesystem
@@ -13,14 +16,18 @@
 # The final files are moved into OUT_DIR only at the very end (cmdline last); everything else happens in
 # OUT_DIR/.tmp.*, which is removed on exit. Progress is printed to stderr as "==> <step>" lines.
 #
-# This file is the image's whole recipe (its hash is the recipe hash): everything the image needs is
-# written from heredocs below.
+# This file and the release file are the image's whole recipe (their hash is the recipe hash):
+# everything the image needs is written from heredocs below.
+#
+# Fidelity: the image is a stock Debian server of its release: the package set of Debian's cloud
+# images (below), Debian's own unit set and configuration, nothing masked. What differs, and why, is
+# listed in the README ("What differs from a stock Debian server"); keep that list in step with this file.
 #
 # Guest contract (see antrieb-init below): on every boot, before networking and sshd, the unit
 # antrieb-init.service reads the fw_cfg entry opt/sh.antrieb/init (base64 of a POSIX sh script, the
 # "payload"), decodes it and runs it with sh. The payload configures hostname, /etc/hosts, root's ssh
 # keys, the ed25519 host key, an sshd drop-in, NIC names (by MAC), systemd-networkd .network files and
-# /etc/resolv.conf. The image itself has no ssh host keys, no network configuration and a locked root.
+# DNS. The image itself has no ssh host keys, no network configuration and a locked root.
 #
 # Optional environment:
 #   ANTRIEB_DEBOOTSTRAP_CACHE  a directory where debootstrap keeps downloaded .debs between builds
@@ -28,17 +35,45 @@ set -euo pipefail
 umask 022
 export LC_ALL=C.UTF-8
 
-SUITE=bookworm
-INCLUDE=systemd,systemd-sysv,udev,openssh-server,python3,curl,sudo,iproute2,ca-certificates,iputils-ping,netcat-openbsd,nftables,procps,kmod,less,bash-static
+[ $# -eq 2 ] || { echo "usage: bash $0 RELEASE_FILE OUT_DIR" >&2; exit 2; }
+[ -f "$1" ] || { echo "debian.sh: release file $1 not found" >&2; exit 2; }
+# The release file sets SUITE (the Debian code name), PACKAGES_RELEASE (packages of that release's
+# cloud images beyond the family's) and RESOLVED (yes: systemd-resolved manages /etc/resolv.conf).
+SUITE= PACKAGES_RELEASE= RESOLVED=no
+# shellcheck source=/dev/null
+. "$1"
+[ -n "$SUITE" ] || { echo "debian.sh: $1 does not set SUITE" >&2; exit 2; }
+shift
+
+# The package set of a Debian cloud image (besides what debootstrap's minbase variant has: the
+# Essential and Required packages), as a server of this release has it. bash-static is Antrieb's: the
+# exec agent starts each command in it (listed in the README).
+PACKAGES="systemd systemd-sysv udev dbus libpam-systemd libnss-systemd openssh-server openssh-client
+  python3 curl wget jq sudo iproute2 iputils-ping netcat-openbsd nftables ca-certificates less vim-tiny
+  procps kmod cron logrotate apt-utils chrony bash-completion netbase tzdata file lsb-release
+  e2fsprogs bash-static $PACKAGES_RELEASE"
+INCLUDE=$(echo $PACKAGES | tr ' ' ',')
 DISK_SIZE=20G
 # Kernel modules the initramfs loads (with their dependencies, from the kernel's modules.dep).
 # Required ones must exist as a module or be built in; optional ones are skipped when absent.
 INITRD_REQUIRED_MODULES="virtio_pci virtio_blk virtio_net qemu_fw_cfg"
 INITRD_OPTIONAL_MODULES="virtio_rng virtio_console ext4"
-# The kernel command line written to OUT_DIR/cmdline.
-CMDLINE="root=/dev/vda rw rootfstype=ext4 console=ttyS0 net.ifnames=0 biosdevname=0 quiet loglevel=3 random.trust_cpu=on cryptomgr.notests pci=noacpi mitigations=off tsc=reliable no_timer_check nowatchdog audit=0 fsck.mode=skip systemd.show_status=auto"
+# The kernel command line written to OUT_DIR/cmdline. Each argument beyond a stock Debian cloud
+# image's is in the README's list: root= and rw (direct kernel boot of a disk without partitions),
+# net.ifnames=0 (NICs are named by the platform, eth0.. in NIC order), and settings that keep an
+# emulated guest (TCG) fast and quiet.
+CMDLINE="root=/dev/vda rw rootfstype=ext4 console=ttyS0 net.ifnames=0 biosdevname=0 quiet loglevel=3 random.trust_cpu=on cryptomgr.notests pci=noacpi mitigations=off tsc=reliable no_timer_check nowatchdog"
+# The post-quantum hybrid key exchanges (OpenSSH 9 and 10 names) cost ~0.15 s per connection under
+# emulation; sshd drops them by an image drop-in (listed in the README).
+SSHD_KEX_REMOVE=sntrup761x25519-sha512@openssh.com,sntrup761x25519-sha512,mlkem768x25519-sha256
 
-PROG=debian12.sh
+# "bash debian.sh RELEASE_FILE --plan" prints what would be built, builds nothing (no root needed).
+if [ "$1" = --plan ]; then
+  printf 'suite %s\npackages %s\nresolved %s\ncmdline %s\n' "$SUITE" "$INCLUDE" "$RESOLVED" "$CMDLINE"
+  exit 0
+fi
+
+PROG="debian.sh ($SUITE)"
 STEP=start
 LOG=
 WORK=
@@ -93,7 +128,6 @@ on_exit() {
 }
 
 # ---------------------------------------------------------------------------------------------------
-[ $# -eq 1 ] || { echo "usage: bash $0 OUT_DIR" >&2; exit 2; }
 [ "$(id -u)" = 0 ] || die "must run as root (debootstrap, chroot, mknod)"
 for tool in debootstrap chroot mkfs.ext4 qemu-img cpio flock awk truncate od; do
   command -v "$tool" >/dev/null || die "missing tool '$tool' (apt-get install debootstrap e2fsprogs qemu-utils cpio)"
@@ -165,14 +199,22 @@ host_sources() {
       END { flush() }' "$f"
   done
 }
+# A mirror serves every release, so one the host uses for another release (a Debian 12 host building
+# debian13) is taken too, after an exact match.
 MIRROR=
+ANY_MIRROR=
 SECURITY=
 while read -r uri suite; do
   case "$uri" in http://* | https://*) ;; *) continue ;; esac
   uri=${uri%/}
-  if [ -z "$MIRROR" ] && [ "$suite" = "$SUITE" ]; then MIRROR=$uri; fi
-  if [ -z "$SECURITY" ] && [ "$suite" = "$SUITE-security" ]; then SECURITY=$uri; fi
+  case "$suite" in
+    *-security | */updates) [ -n "$SECURITY" ] || SECURITY=$uri ;;
+    "$SUITE") [ -n "$MIRROR" ] || MIRROR=$uri ;;
+    *-updates | *-backports | *-proposed-updates) ;;
+    *) [ -n "$ANY_MIRROR" ] || ANY_MIRROR=$uri ;;
+  esac
 done < <(host_sources | sed 's/[ \t]\+/ /g')
+MIRROR=${MIRROR:-$ANY_MIRROR}
 
 # ---------------------------------------------------------------------------------------------------
 step debootstrap "$SUITE minbase, mirror ${MIRROR:-debootstrap default}"
@@ -197,6 +239,8 @@ step kernel "linux-image-cloud-amd64, without initramfs-tools"
   echo "deb $MIRROR $SUITE-updates main"
   if [ -n "$SECURITY" ]; then echo "deb $SECURITY $SUITE-security main"; fi
 } >"$ROOT/etc/apt/sources.list"
+# (systemd-resolved, where the release has it, made this a link into /run; the configuration step sets it.)
+rm -f "$ROOT/etc/resolv.conf"
 cp -L /etc/resolv.conf "$ROOT/etc/resolv.conf" 2>/dev/null || true
 # No daemons start inside the chroot.
 printf '#!/bin/sh\nexit 101\n' >"$ROOT/usr/sbin/policy-rc.d"
@@ -272,7 +316,7 @@ rm -f "$ROOT/initrd.img" "$ROOT/initrd.img.old" "$ROOT/vmlinuz.old" "$ROOT/boot/
 say "kernel $KVER"
 
 # ---------------------------------------------------------------------------------------------------
-step trim "guest configuration, boot trimming"
+step configure "guest configuration"
 mkdir -p "$ROOT/usr/lib/antrieb"
 cat >"$ROOT/usr/lib/antrieb/antrieb-init" <<'EOF'
 #!/bin/sh
@@ -294,11 +338,6 @@ ensure_host_key() {
     ssh-keygen -q -t ed25519 -N '' -C "root@$(hostname)" -f /etc/ssh/ssh_host_ed25519_key
 }
 
-# sysctl.d is applied here, after the payload (which may add files there), with procps' sysctl: the
-# image masks systemd-sysctl.service (one exec of a systemd binary less on the way to networkd).
-apply_sysctl() {
-  sysctl -q --system >/dev/null || say "warning: sysctl --system failed"
-}
 
 # The static addresses (and default route) of the systemd-networkd .network files the payload wrote, set
 # right now with one ip(8) run: sshd starts right after this unit, and Antrieb reaches it on the control
@@ -339,7 +378,6 @@ fast_addresses() {
 if [ ! -e "$ENTRY" ]; then
   say "no payload (fw_cfg opt/sh.antrieb/init absent), booting unconfigured"
   ensure_host_key
-  apply_sysctl
   exit 0
 fi
 mkdir -p -m 0700 "$RUN"
@@ -357,7 +395,6 @@ if [ "$rc" -ne 0 ]; then
 fi
 ensure_host_key
 fast_addresses
-apply_sysctl
 say "payload ok"
 EOF
 chmod 755 "$ROOT/usr/lib/antrieb/antrieb-init"
@@ -366,9 +403,8 @@ cat >"$ROOT/etc/systemd/system/antrieb-init.service" <<'EOF'
 [Unit]
 Description=Antrieb per-node configuration (fw_cfg opt/sh.antrieb/init)
 # As early as possible: the root fs is already mounted rw by the initramfs and the NICs exist (virtio_net
-# is loaded there). Before udev's coldplug (it sees the final NIC names), before modules-load (it loads
-# what the payload puts in /etc/modules-load.d; sysctl.d is applied by antrieb-init itself), before
-# networkd and sshd.
+# is loaded there). Before udev's coldplug (it sees the final NIC names), before modules-load and sysctl
+# (they apply what the payload puts in /etc/modules-load.d and /etc/sysctl.d), before networkd and sshd.
 DefaultDependencies=no
 Before=sysinit.target systemd-udev-trigger.service systemd-sysctl.service systemd-modules-load.service
 Before=network-pre.target systemd-networkd.service ssh.service shutdown.target
@@ -386,185 +422,67 @@ StandardError=journal
 WantedBy=sysinit.target
 EOF
 
-# Identity, locale, shell, accounts.
-echo antrieb >"$ROOT/etc/hostname"
+# Identity, locale, time zone, accounts: as a Debian cloud image ships them.
+echo localhost >"$ROOT/etc/hostname"
 cat >"$ROOT/etc/hosts" <<'EOF'
 127.0.0.1	localhost
 ::1		localhost ip6-localhost ip6-loopback
 ff02::1		ip6-allnodes
 ff02::2		ip6-allrouters
 EOF
+# The root file system is /dev/vda itself (no partition table: direct kernel boot, see the README). The
+# initramfs mounts it read-write; systemd-remount-fs applies these options, systemd-fstab-generator
+# mounts whatever a user adds here, on every boot, as on any Debian server.
 cat >"$ROOT/etc/fstab" <<'EOF'
-# The Antrieb initramfs mounts the root file system (/dev/vda, ext4) read-write; nothing to mount here.
+# <file system>	<mount point>	<type>	<options>	<dump>	<pass>
+LABEL=antrieb-root	/	ext4	rw,discard,errors=remount-ro	0	1
 EOF
 echo 'LANG=C.UTF-8' >"$ROOT/etc/default/locale"
-echo 'LANG=C.UTF-8' >"$ROOT/etc/locale.conf"
+echo 'Etc/UTC' >"$ROOT/etc/timezone"
+ln -sfn /usr/share/zoneinfo/Etc/UTC "$ROOT/etc/localtime"
 logged in_root usermod -s /bin/bash -p '*' root
-# A fresh machine-id on every first boot of a copy of this image (empty file: not a "first boot").
+# A fresh machine-id on every first boot of a copy of this image (empty file: not a "first boot", so no
+# systemd-firstboot prompts; systemd writes a new id at boot).
 : >"$ROOT/etc/machine-id"
 rm -f "$ROOT/var/lib/dbus/machine-id"
-cat >"$ROOT/etc/resolv.conf" <<'EOF'
+ln -sfn /etc/machine-id "$ROOT/var/lib/dbus/machine-id"
+
+# ssh: Debian's own ssh.service and sshd_config; no host keys in the image (the payload installs the
+# node's ed25519 key).
+rm -f "$ROOT"/etc/ssh/ssh_host_*
+mkdir -p -m 0700 "$ROOT/root/.ssh"
+if [ -n "${SSHD_KEX_REMOVE:-}" ]; then
+  cat >"$ROOT/etc/ssh/sshd_config.d/00-antrieb-image.conf" <<EOF
+# Antrieb image (listed in the README): the post-quantum hybrid key exchange costs ~0.15 s per
+# connection under emulation. Delete this file to get Debian's default list back.
+KexAlgorithms -$SSHD_KEX_REMOVE
+EOF
+fi
+
+# Networking: systemd-networkd (the per-node payload writes its .network files), with its wait-online
+# service behind network-online.target, as Debian's cloud images of trixie configure it. ifupdown is
+# not installed.
+logged in_root systemctl enable systemd-networkd.service systemd-networkd-wait-online.service
+if [ "${RESOLVED:-no}" = yes ]; then
+  logged in_root systemctl enable systemd-resolved.service
+  ln -sfn ../run/systemd/resolve/stub-resolv.conf "$ROOT/etc/resolv.conf"
+else
+  cat >"$ROOT/etc/resolv.conf" <<'EOF'
 # Written by the Antrieb payload at boot.
 EOF
+fi
+# NIC names stay the kernel's (ethN, by MAC through the payload): net.ifnames=0 on the command line.
 
-# ssh: no host keys in the image (the payload installs the node's ed25519 key).
-rm -f "$ROOT"/etc/ssh/ssh_host_*
-# sshd right after antrieb-init (which has set the node's keys and addresses), not after network.target
-# and the whole sysinit.target: Antrieb's readiness check is the first SSH login, and under emulation
-# udev, tmpfiles and networkd take seconds. This replaces Debian's ssh.service (same service otherwise,
-# without the "sshd -t" before every start).
-cat >"$ROOT/etc/systemd/system/ssh.service" <<'EOF'
-[Unit]
-Description=OpenBSD Secure Shell server (Antrieb: early start)
-Documentation=man:sshd(8) man:sshd_config(5)
-DefaultDependencies=no
-After=antrieb-init.service systemd-journald.socket
-Conflicts=shutdown.target
-Before=shutdown.target
-ConditionPathExists=!/etc/ssh/sshd_not_to_be_run
+# chrony without internet time sources: guests send nothing off the machine but package downloads
+# (listed in the README); the clock comes from the host (kvm-clock, RTC). Sources can be added in
+# /etc/chrony/sources.d as on any server.
+if [ -f "$ROOT/etc/chrony/chrony.conf" ]; then
+  sed -i -e 's/^\(pool .*\)$/# \1  (Antrieb: no internet time sources, see the README)/' \
+         -e 's/^\(server .*\)$/# \1  (Antrieb: no internet time sources, see the README)/' "$ROOT/etc/chrony/chrony.conf"
+fi
 
-[Service]
-EnvironmentFile=-/etc/default/ssh
-ExecStart=/usr/sbin/sshd -D $SSHD_OPTS
-ExecReload=/usr/sbin/sshd -t
-ExecReload=/bin/kill -HUP $MAINPID
-KillMode=process
-Restart=on-failure
-RestartPreventExitStatus=255
-Type=notify
-RuntimeDirectory=sshd
-RuntimeDirectoryMode=0755
-
-[Install]
-WantedBy=multi-user.target
-Alias=sshd.service
-EOF
-# What sshd does not need waits until it runs: with one vCPU under emulation these would otherwise
-# share the CPU with antrieb-init and sshd's start.
-for unit in systemd-udevd.service systemd-udev-trigger.service systemd-tmpfiles-setup.service systemd-networkd.service; do
-  mkdir -p "$ROOT/etc/systemd/system/$unit.d"
-  printf '[Unit]\nAfter=ssh.service\n' >"$ROOT/etc/systemd/system/$unit.d/antrieb-after-ssh.conf"
-done
-cat >"$ROOT/etc/ssh/sshd_config.d/00-antrieb-image.conf" <<'EOF'
-# Antrieb image defaults (the per-node payload adds antrieb.conf).
-PrintLastLog no
-PrintMotd no
-# The post-quantum hybrid key exchange costs ~0.15 s per connection under emulation.
-KexAlgorithms -sntrup761x25519-sha512@openssh.com
-EOF
-# -r: connections are served by a fork of the listening sshd instead of a fresh exec of sshd
-# (saves loading and relocating sshd and libcrypto for every connection under emulation).
-echo 'SSHD_OPTS=-r' >"$ROOT/etc/default/ssh"
-mkdir -p -m 0700 "$ROOT/root/.ssh"
-# No motd/mail PAM modules for ssh sessions (each costs execs under emulation).
-sed -i -e '/pam_motd\.so/d' -e '/pam_mail\.so/d' "$ROOT/etc/pam.d/sshd"
-
-# Networking: systemd-networkd only, kernel names (ethN) until the payload renames NICs.
-logged in_root systemctl enable systemd-networkd.service
-ln -sfn /dev/null "$ROOT/etc/systemd/network/99-default.link"
-for unit in networking.service ifupdown-wait-online.service; do
-  [ -e "$ROOT/lib/systemd/system/$unit" ] && logged in_root systemctl disable "$unit"
-done
-
-# Nothing to load at boot unless the payload adds /etc/modules-load.d files (the unit is skipped then).
-rm -f "$ROOT/etc/modules-load.d/modules.conf"
-
-# Journal in memory only.
-mkdir -p "$ROOT/etc/systemd/journald.conf.d"
-cat >"$ROOT/etc/systemd/journald.conf.d/antrieb.conf" <<'EOF'
-[Journal]
-Storage=volatile
-RuntimeMaxUse=32M
-EOF
-rm -rf "$ROOT/var/log/journal"
-
-# Modules udev would load for emulated hardware a test VM does not use.
-cat >"$ROOT/etc/modprobe.d/antrieb-blacklist.conf" <<'EOF'
-# Antrieb test VMs: skip emulated legacy hardware (slow to probe under emulation, never used).
-blacklist floppy
-blacklist pcspkr
-blacklist ata_piix
-blacklist ata_generic
-blacklist pata_acpi
-blacklist i2c_piix4
-blacklist psmouse
-blacklist serio_raw
-blacklist joydev
-blacklist evdev
-blacklist button
-blacklist kvm_amd
-blacklist kvm_intel
-blacklist kvm
-EOF
-
-# Boot trimming: everything a disposable test VM does not need.
-MASK="getty.target getty@tty1.service serial-getty@ttyS0.service console-getty.service
-  e2scrub_all.timer e2scrub_all.service e2scrub_reap.service
-  apt-daily.timer apt-daily.service apt-daily-upgrade.timer apt-daily-upgrade.service
-  dpkg-db-backup.timer dpkg-db-backup.service fstrim.timer fstrim.service man-db.timer
-  systemd-random-seed.service systemd-timesyncd.service systemd-pstore.service
-  systemd-firstboot.service systemd-hwdb-update.service ldconfig.service systemd-update-done.service
-  remote-fs.target remote-fs-pre.target
-  systemd-journald-audit.socket systemd-journal-flush.service
-  systemd-remount-fs.service systemd-network-generator.service systemd-sysctl.service
-  systemd-update-utmp.service systemd-update-utmp-runlevel.service
-  dev-hugepages.mount dev-mqueue.mount sys-kernel-debug.mount sys-kernel-tracing.mount
-  sys-kernel-config.mount sys-fs-fuse-connections.mount
-  proc-sys-fs-binfmt_misc.automount proc-sys-fs-binfmt_misc.mount systemd-binfmt.service
-  kmod-static-nodes.service modprobe@configfs.service modprobe@dm_mod.service modprobe@fuse.service
-  modprobe@loop.service modprobe@drm.service modprobe@efi_pstore.service"
-for unit in $MASK; do ln -sfn /dev/null "$ROOT/etc/systemd/system/$unit"; done
-rm -f "$ROOT"/etc/systemd/system/getty.target.wants/* \
-      "$ROOT/etc/systemd/system/multi-user.target.wants/remote-fs.target" \
-      "$ROOT/etc/systemd/system/multi-user.target.wants/e2scrub_reap.service" \
-      "$ROOT/etc/systemd/system/sysinit.target.wants/systemd-pstore.service" \
-      "$ROOT"/etc/systemd/system/timers.target.wants/{apt-daily,apt-daily-upgrade,dpkg-db-backup,e2scrub_all,fstrim}.timer
-# Generators: each is an exec of a systemd binary (~0.1 s under emulation) on the boot's critical
-# path, and none has anything to do here (no fstab entries, no gettys, no crypt/verity/gpt/hibernate,
-# no SysV scripts or rc.local to wrap).
-mkdir -p "$ROOT/etc/systemd/system-generators"
-for gen in "$ROOT"/lib/systemd/system-generators/*; do
-  ln -sfn /dev/null "$ROOT/etc/systemd/system-generators/${gen##*/}"
-done
-# kmod-static-nodes is masked: the same list of module-backed device nodes (/dev/net/tun, /dev/fuse ...,
-# which load their module when opened) comes from a tmpfiles.d file computed here.
-awk '!/^#/ && NF == 3 {
-  n = split($2, p, "/"); d = ""
-  for (i = 1; i < n; i++) { d = d (d == "" ? "" : "/") p[i]; if (!(d in seen)) { seen[d] = 1; print "d /dev/" d " 0755 - - -" } }
-  print substr($3, 1, 1) "! /dev/" $2 " 0600 - - - " substr($3, 2)
-}' "$ROOT/lib/modules/$KVER/modules.devname" >"$ROOT/etc/tmpfiles.d/static-nodes.conf"
-# One systemd-tmpfiles run instead of two (the /dev part, static nodes included, runs in the same exec).
-mkdir -p "$ROOT/etc/systemd/system/systemd-tmpfiles-setup.service.d"
-cat >"$ROOT/etc/systemd/system/systemd-tmpfiles-setup.service.d/antrieb.conf" <<'EOF'
-[Service]
-ExecStart=
-ExecStart=systemd-tmpfiles --create --remove --boot
-EOF
-ln -sfn /dev/null "$ROOT/etc/systemd/system/systemd-tmpfiles-setup-dev.service"
-# Only needed for non-root logins: out of the way of sshd's start.
-mkdir -p "$ROOT/etc/systemd/system/systemd-user-sessions.service.d"
-cat >"$ROOT/etc/systemd/system/systemd-user-sessions.service.d/antrieb.conf" <<'EOF'
-[Unit]
-After=ssh.service
-EOF
-# udev coldplug only for what a test VM has and needs at boot: NICs, disks, PCI/virtio devices
-# (module autoloading); hotplug events are processed as usual.
-mkdir -p "$ROOT/etc/systemd/system/systemd-udev-trigger.service.d"
-cat >"$ROOT/etc/systemd/system/systemd-udev-trigger.service.d/antrieb.conf" <<'EOF'
-[Service]
-ExecStart=
-ExecStart=-udevadm trigger --type=devices --action=add --subsystem-match=net --subsystem-match=block --subsystem-match=pci --subsystem-match=virtio
-EOF
-# udev runs systemd-sysctl for every new NIC (per-interface sysctl.d settings), an exec on the way to
-# networkd; this image has no such settings (antrieb-init applies sysctl.d after naming the NICs).
-sed '/systemd-sysctl/d' "$ROOT/lib/udev/rules.d/99-systemd.rules" >"$ROOT/etc/udev/rules.d/99-systemd.rules"
-# udev rules for desktop hardware (input, sound, video, seats, cameras ...): not parsed at all.
-for rules in 60-cdrom_id 60-drm 60-evdev 60-fido-id 60-infiniband 60-input-id 60-persistent-alsa \
-  60-persistent-input 60-persistent-storage-tape 60-persistent-v4l 60-sensor 60-serial 70-camera \
-  70-joystick 70-mouse 70-touchpad 70-uaccess 71-seat 73-seat-late 75-probe_mtd 78-sound-card 85-hwclock; do
-  ln -sfn /dev/null "$ROOT/etc/udev/rules.d/$rules.rules"
-done
-logged in_root systemctl enable antrieb-init.service ssh.service
+# Modules: Debian's /etc/modules-load.d/modules.conf stays (empty but for comments).
+logged in_root systemctl enable antrieb-init.service
 logged in_root systemctl set-default multi-user.target
 
 # Clean up the build environment and caches.
