@@ -18,6 +18,9 @@ import java.util.List;
  * the waiter tells a new payload from the template's.
  */
 public final class GuestPayload {
+    /** The guest's name of the NIC on the cluster's control network (exec, readiness, node-to-node SSH). */
+    public static final String CONTROL_NIC = "mgmt0";
+
     private GuestPayload() {
     }
 
@@ -135,14 +138,19 @@ public final class GuestPayload {
                 [ -z "$stale" ] || rm -f $stale
                 """);
         Warm w = c.warm();
+        // network-online.target waits for the NICs of the networks under test that the platform gives an
+        // address; the control NIC counts only on a node that has no such NIC (it is configured at once, so it
+        // never holds the target back), and NICs without platform addresses never do.
+        boolean testNicOnline = c.nics().stream().anyMatch(n -> !n.name().equals(CONTROL_NIC) && n.addressCidr() != null);
         for (int i = 0; i < c.nics().size(); i++) {
             GuestNic nic = c.nics().get(i);
+            boolean requiredForOnline = nic.addressCidr() != null && (!nic.name().equals(CONTROL_NIC) || !testNicOnline);
             s.append("name_nic ").append(nic.mac()).append(' ').append(nic.name());
             if (w != null) {
                 s.append(' ').append(w.templateMacs().get(i));
             }
             s.append('\n');
-            s.append(file("/etc/systemd/network/20-" + nic.name() + ".network", networkUnit(nic)));
+            s.append(file("/etc/systemd/network/20-" + nic.name() + ".network", networkUnit(nic, requiredForOnline)));
         }
         if (w != null) {
             // A restored copy: addresses and routes now (a cold boot's antrieb-init does this after the payload).
@@ -161,7 +169,8 @@ public final class GuestPayload {
         }
         s.append("printf '%s' \"$batch\" | ip -force -batch -\n");
         String dns = c.nics().stream().map(GuestNic::dns).filter(d -> d != null).findFirst().orElse(null);
-        s.append(file("/etc/resolv.conf", dns == null ? "" : "nameserver " + dns + "\n"));
+        // Where systemd-resolved owns /etc/resolv.conf (a link into /run), the .network file's DNS= reaches it.
+        s.append("[ -L /etc/resolv.conf ] || ").append(file("/etc/resolv.conf", dns == null ? "" : "nameserver " + dns + "\n"));
         s.append("echo ").append(c.hostname()).append(" >/etc/hostname\n");
         s.append("echo ").append(c.hostname()).append(" >/proc/sys/kernel/hostname\n");
         s.append(file("/etc/hosts", c.hostsFile()));
@@ -201,7 +210,9 @@ public final class GuestPayload {
             // cannot be tied to the client's libvirt connection like a booted one (AUTODESTROY), so the guest
             // powers itself off at the cluster's deadline (on_poweroff=destroy), also when no client is left.
             s.append(file("/run/antrieb/after-ssh", """
-                    systemctl start --no-block systemd-networkd.service
+                    systemctl start --no-block $(cat /run/antrieb/networkd-units 2>/dev/null) systemd-networkd.service
+                    systemctl start --no-block systemd-networkd-wait-online.service network-online.target
+                    systemctl restart --no-block systemd-journald.service
                     left=$((%d - $(date +%%s))); [ "$left" -gt 0 ] || left=1
                     systemd-run --quiet --unit=antrieb-deadline --on-active="${left}s" systemctl poweroff --force --force
                     """.formatted(w.deadlineEpochSeconds())));
@@ -214,15 +225,21 @@ public final class GuestPayload {
         return s.toString();
     }
 
-    private static String networkUnit(GuestNic nic) {
+    private static String networkUnit(GuestNic nic, boolean requiredForOnline) {
         StringBuilder u = new StringBuilder();
-        u.append("[Match]\nName=").append(nic.name()).append("\n\n[Link]\nRequiredForOnline=no\n\n[Network]\n");
-        u.append("LinkLocalAddressing=no\nIPv6AcceptRA=no\n");
+        u.append("[Match]\nName=").append(nic.name()).append("\n\n");
+        if (!requiredForOnline) {
+            u.append("[Link]\nRequiredForOnline=no\n\n");
+        }
+        u.append("[Network]\nLinkLocalAddressing=no\nIPv6AcceptRA=no\n");
         if (nic.addressCidr() != null) {
             u.append("Address=").append(nic.addressCidr()).append('\n');
         }
         if (nic.gateway() != null) {
             u.append("Gateway=").append(nic.gateway()).append('\n');
+        }
+        if (nic.dns() != null) {
+            u.append("DNS=").append(nic.dns()).append('\n');
         }
         return u.toString();
     }

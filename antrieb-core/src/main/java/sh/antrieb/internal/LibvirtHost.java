@@ -349,7 +349,16 @@ public final class LibvirtHost implements AutoCloseable {
     /** The volume names in the pool, after a refresh (so files written by QEMU show up). */
     public List<String> volumes() {
         return withPool("list volumes", true, pool -> {
-            pool.refresh(0);
+            try {
+                pool.refresh(0);
+            } catch (LibvirtException e) {
+                // Another client uploading into the pool holds a job on it; the list without a refresh is still
+                // complete for volumes made through libvirt, which every Antrieb volume is.
+                if (!String.valueOf(e.getMessage()).contains("asynchronous jobs running")) {
+                    throw e;
+                }
+                log.debug("pool {}: not refreshed ({}); listing what libvirt knows", POOL, e.getMessage());
+            }
             return List.of(pool.listVolumes());
         });
     }

@@ -123,7 +123,7 @@ public final class NetworkPlan {
         List<NodeNics> nodes = new ArrayList<>();
         for (int i = 1; i <= nodeCount; i++) {
             String node = "node" + i;
-            Nic controlNic = new Nic(control, "mgmt0", mac(macs), tap(label, i, 0), controlSubnet.node(i));
+            Nic controlNic = new Nic(control, GuestPayload.CONTROL_NIC, mac(macs), tap(label, i, 0), controlSubnet.node(i));
             List<String> names = spec.declaresNetworks() ? spec.nics().get(node) : List.of(DEFAULT_NETWORK);
             List<Nic> nics = new ArrayList<>();
             for (int k = 0; k < names.size(); k++) {

@@ -315,7 +315,7 @@ public final class Provisioner {
             tc = build(b.build(), label, size, List.of(image.name()), Map.of(image.name(), image), Instant.now(),
                     System.nanoTime(), c -> { }, names);
             NodeChannel channel = tc.member("node1").channel();
-            sh.antrieb.ExecResult armed = channel.exec(WarmStart.ARM, Map.of(), Duration.ofMinutes(2));
+            sh.antrieb.ExecResult armed = channel.exec(WarmStart.ARM, Map.of(), Duration.ofMinutes(6));
             if (armed.exitCode() != 0 || !armed.stdout().contains("armed")) {
                 throw new AntriebException("arming the template failed (exit " + armed.exitCode() + "): "
                         + armed.stderr().strip() + " " + armed.stdout().strip());
@@ -380,7 +380,7 @@ public final class Provisioner {
     /** The guest's view of its NICs: control NIC first, then eth0, eth1, ... with platform addresses where DHCP. */
     private static List<GuestPayload.GuestNic> guestNics(NetworkPlan.NodeNics nics) {
         List<GuestPayload.GuestNic> out = new ArrayList<>();
-        out.add(new GuestPayload.GuestNic(nics.control().mac(), "mgmt0", nics.control().address() + "/24", null, null));
+        out.add(new GuestPayload.GuestNic(nics.control().mac(), GuestPayload.CONTROL_NIC, nics.control().address() + "/24", null, null));
         boolean routed = false;
         for (NetworkPlan.Nic nic : nics.nics()) {
             NetworkPlan.Net net = nic.net();

@@ -58,7 +58,8 @@ public final class WarmStart {
 
     /** The template key of nodes of {@code image} with {@code size} and {@code nics} NICs in domains of {@code domainType}. */
     public String key(BootImage image, VmSize size, int nics, String domainType) {
-        String text = String.join("\n", FORMAT, image.diskPath(), String.valueOf(image.kernelPath()),
+        // ARM is part of the key: a template armed by another version of it is a different template.
+        String text = String.join("\n", FORMAT, ARM, image.diskPath(), String.valueOf(image.kernelPath()),
                 String.valueOf(image.initrdPath()), String.valueOf(image.cmdline()), Long.toString(image.diskBytes()),
                 size.vcpus() + "/" + size.memoryMiB() + "/" + size.diskGiB(), Integer.toString(nics), domainType,
                 hostVersions, Integer.toString(PAYLOAD_SIZE));
@@ -197,6 +198,9 @@ public final class WarmStart {
      */
     public static final String ARM = """
             set -eu
+            # A template is a booted system that has settled (every unit of the boot started, network-online
+            # reached), so every copy is one too.
+            timeout 240 systemctl is-system-running --wait >/dev/null 2>&1 || true
             mkdir -p /run/antrieb /run/systemd/system/ssh.service.d
             rm -f /run/antrieb/warm-done /run/antrieb/warm-armed
             [ -p /run/antrieb/tick ] || mkfifo /run/antrieb/tick
@@ -223,7 +227,9 @@ public final class WarmStart {
             TimeoutStartSec=infinity
             EOF
             systemctl daemon-reload
-            systemctl stop systemd-networkd.service systemd-networkd.socket
+            # networkd and every socket of it (their names differ between releases); a copy starts them again.
+            systemctl list-units --plain --no-legend --state=active 'systemd-networkd*.socket' | awk '{ print $1 }' >/run/antrieb/networkd-units
+            systemctl stop systemd-networkd.service $(cat /run/antrieb/networkd-units)
             systemctl restart --no-block ssh.service
             i=0
             while [ ! -e /run/antrieb/warm-armed ]; do

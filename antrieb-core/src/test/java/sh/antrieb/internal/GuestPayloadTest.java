@@ -42,6 +42,31 @@ class GuestPayloadTest {
     }
 
     @Test
+    void networkOnlineWaitsForTheNetworksUnderTestNotTheControlNic() {
+        String s = GuestPayload.script(config());
+        String mgmt0 = networkFile(s, "mgmt0");
+        assertThat(mgmt0).contains("RequiredForOnline=no");
+        String eth0 = networkFile(s, "eth0");
+        assertThat(eth0).doesNotContain("RequiredForOnline").contains("DNS=10.200.1.1");
+        // systemd-resolved's /etc/resolv.conf (a link) is left to it; a plain file is written.
+        assertThat(s).contains("[ -L /etc/resolv.conf ] || printf '%s' 'nameserver 10.200.1.1");
+
+        // A node whose only NIC under test has no platform address: the control NIC is what online means.
+        GuestPayload.NodeConfig dark = new GuestPayload.NodeConfig("node1", "", CLUSTER, HOST, "",
+                List.of(new GuestPayload.GuestNic("52:54:00:00:00:01", "mgmt0", "100.64.1.10/24", null, null),
+                        new GuestPayload.GuestNic("52:54:00:00:00:02", "eth0", null, null, null)), false);
+        String d = GuestPayload.script(dark);
+        assertThat(networkFile(d, "mgmt0")).doesNotContain("RequiredForOnline");
+        assertThat(networkFile(d, "eth0")).contains("RequiredForOnline=no");
+    }
+
+    /** The .network file the script writes for {@code nic}. */
+    private static String networkFile(String script, String nic) {
+        int start = script.indexOf("[Match]\nName=" + nic + "\n");
+        return script.substring(start, script.indexOf(" >/etc/systemd/network/20-" + nic + ".network", start));
+    }
+
+    @Test
     void base64DecodesToTheScript() {
         String decoded = new String(Base64.getDecoder().decode(GuestPayload.base64(config())), StandardCharsets.UTF_8);
         assertThat(decoded).isEqualTo(GuestPayload.script(config()));
