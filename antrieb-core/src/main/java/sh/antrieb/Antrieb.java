@@ -55,10 +55,12 @@ public final class Antrieb implements AutoCloseable {
     private final Map<String, ScheduledFuture<?>> expiries = new ConcurrentHashMap<>();
     private final ExecutorService executor;
     private final ScheduledExecutorService scheduler;
+    private final ImageAliases imageAliases;
     private volatile boolean closed;
 
-    private Antrieb(Settings settings, Path catalogDir, String namespace) {
+    private Antrieb(Settings settings, Path catalogDir, String namespace, ImageAliases imageAliases) {
         this.settings = settings;
+        this.imageAliases = imageAliases;
         this.host = LibvirtHost.connect(settings.uri());
         try {
             this.accelerator = settings.accelerator() != null ? settings.accelerator() : host.detectAccelerator();
@@ -103,7 +105,14 @@ public final class Antrieb implements AutoCloseable {
 
     /** A builder starting from this client's settings. */
     public Builder newBuilder() {
-        return new Builder(settings).catalogDir(catalog.storeDir()).namespace(catalog.defaultNamespace());
+        Builder b = new Builder(settings).catalogDir(catalog.storeDir()).namespace(catalog.defaultNamespace());
+        b.imageAliases = imageAliases;
+        return b;
+    }
+
+    /** The image aliases this client applies ({@link Builder#imageAlias(String, String)}); none by default. */
+    public ImageAliases imageAliases() {
+        return imageAliases;
     }
 
     /** Provisions a cluster from shorthand, e.g. {@code provision("debian12 x3")}. */
@@ -144,12 +153,19 @@ public final class Antrieb implements AutoCloseable {
         long start = System.nanoTime();
         checkOpen();
         String namespace = options.namespace().orElse(catalog.defaultNamespace());
-        ClusterSpec resolved = options.namespace().isPresent() ? catalog.resolveIn(namespace, spec) : catalog.resolveNetworks(spec);
+        Map<String, String> aliased = new java.util.LinkedHashMap<>();
+        ClusterSpec asked = imageAliases.apply(spec, aliased);
+        if (!aliased.isEmpty()) {
+            log.warn("provision: image aliases applied (node: asked for -> runs): {}", aliased.entrySet().stream()
+                    .map(e -> e.getKey() + ": " + e.getValue() + " -> " + imageAliases.resolve(e.getValue())).toList());
+        }
+        ClusterSpec resolved = options.namespace().isPresent() ? catalog.resolveIn(namespace, asked) : catalog.resolveNetworks(asked);
         provisioner.validate(resolved);
         catalog.prepareImages(resolved);
         acquireSlot();
         try {
             LibvirtCluster cluster = provisioner.provision(resolved, start, this::forget);
+            cluster.bindImageAliases(aliased);
             cluster.bindImageSaver((c, node, name, commands, description) ->
                     catalog.view(namespace).saveImage(c, node, name, commands, description));
             clusters.put(cluster.id(), cluster);
@@ -324,6 +340,7 @@ public final class Antrieb implements AutoCloseable {
         private String namespace = CatalogService.defaultNamespaceName();
         private java.util.List<Integer> egressPorts;
         private boolean warmStart;
+        private ImageAliases imageAliases = ImageAliases.NONE;
 
         private Builder(Settings s) {
             uri = s.uri();
@@ -452,6 +469,17 @@ public final class Antrieb implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Maps the image name {@code name} to {@code image}, an image this host has (e.g. {@code ubuntu24.04} to
+         * {@code debian13} for clients written against another host's catalog). Off by default: an unknown name is
+         * an error listing the images this host has. A node provisioned through an alias says so
+         * ({@link Cluster#imageAliases()}, a warning in the log), never silently.
+         */
+        public Builder imageAlias(String name, String image) {
+            this.imageAliases = imageAliases.with(name, image);
+            return this;
+        }
+
         /** Forces an accelerator instead of detecting one. */
         public Builder accelerator(Accelerator accelerator) {
             this.accelerator = accelerator;
@@ -463,7 +491,7 @@ public final class Antrieb implements AutoCloseable {
             sh.antrieb.catalog.Names.checkNamespace(namespace);
             return new Antrieb(new Settings(uri, imageCache, maxConcurrentClusters, queueTimeout, defaultTtl, maxTtl,
                     maxNodes, defaultVmSize, execTimeout, outputLimit, bootTimeout, accelerator, egressPorts, warmStart),
-                    catalogDir, namespace);
+                    catalogDir, namespace, imageAliases);
         }
     }
 }

@@ -76,6 +76,15 @@ public interface Cluster extends AutoCloseable {
     /** The spec the cluster was made from. */
     ClusterSpec spec();
 
+    /**
+     * Node name to the image name it was asked for, for each node provisioned through an operator's image alias
+     * ({@link Antrieb.Builder#imageAlias(String, String)}); {@link Node#image()} is the image it runs. Empty when
+     * no alias applied.
+     */
+    default java.util.Map<String, String> imageAliases() {
+        return java.util.Map.of();
+    }
+
     /** The accelerator the nodes run on. */
     Accelerator accelerator();
 

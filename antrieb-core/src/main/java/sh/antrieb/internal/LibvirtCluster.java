@@ -177,6 +177,18 @@ public final class LibvirtCluster implements Cluster {
         }
     }
 
+    private volatile Map<String, String> imageAliases = Map.of();
+
+    /** Records which nodes were provisioned through an image alias (node name to the name asked for). */
+    public void bindImageAliases(Map<String, String> requested) {
+        this.imageAliases = Map.copyOf(requested);
+    }
+
+    @Override
+    public Map<String, String> imageAliases() {
+        return imageAliases;
+    }
+
     /** Lets {@link #saveImage} save into the client's catalog. */
     public void bindImageSaver(ImageSaver saver) {
         this.imageSaver = saver;

@@ -57,6 +57,9 @@ public final class Main {
               --disk-gib N               disk per VM in GiB (default 20)
               --boot-timeout-seconds N   how long a node may take to answer SSH (default: 120 with KVM, 300 without)
               --exec-timeout-seconds N   a command running longer is stopped, exit_code -1 (default 600)
+              --image-alias NAME=IMAGE   provision IMAGE when a client asks for NAME, e.g. ubuntu24.04=debian13
+                                         (off by default: unknown names are errors; a mapped node says so in
+                                         node_images and warnings); repeatable
             The libvirt host is $ANTRIEB_LIBVIRT_URI (default qemu:///system); images are cached in
             $ANTRIEB_IMAGE_CACHE (default /var/cache/antrieb/images).
             """;
@@ -152,9 +155,9 @@ public final class Main {
         List<String> rest = args.subList(1, args.size());
         switch (command) {
             case "stdio":
-                return stdio(Options.parse(rest, STDIO_USAGE, Set.of(), SERVER_FLAGS));
+                return stdio(Options.parse(rest, STDIO_USAGE, Set.of("--image-alias"), SERVER_FLAGS));
             case "http":
-                return http(Options.parse(rest, HTTP_USAGE, Set.of("--allowed-origin", "--allowed-host"), union(SERVER_FLAGS,
+                return http(Options.parse(rest, HTTP_USAGE, Set.of("--allowed-origin", "--allowed-host", "--image-alias"), union(SERVER_FLAGS,
                         Set.of("--port", "--bind", "--allowed-origin", "--allowed-host"))));
             case "key":
                 if (rest.isEmpty() || rest.get(0).equals("--help") || rest.get(0).equals("-h")) {
@@ -177,7 +180,8 @@ public final class Main {
     }
 
     private static final Set<String> SERVER_FLAGS = Set.of("--state-dir", "--account-clusters", "--max-nodes", "--ttl-minutes",
-            "--max-clusters", "--vcpus", "--memory-mib", "--disk-gib", "--boot-timeout-seconds", "--exec-timeout-seconds");
+            "--max-clusters", "--vcpus", "--memory-mib", "--disk-gib", "--boot-timeout-seconds", "--exec-timeout-seconds",
+            "--image-alias");
 
     private static Set<String> union(Set<String> a, Set<String> b) {
         Set<String> s = new java.util.HashSet<>(a);
@@ -241,6 +245,13 @@ public final class Main {
         }
         if (o.has("--exec-timeout-seconds")) {
             ab.execTimeout(Duration.ofSeconds(o.intValue("--exec-timeout-seconds", 600, 1, 86_400)));
+        }
+        for (String alias : o.values("--image-alias")) {
+            int eq = alias.indexOf('=');
+            if (eq <= 0) {
+                throw new UsageException("--image-alias " + alias + ": expected NAME=IMAGE, e.g. ubuntu24.04=debian13");
+            }
+            ab.imageAlias(alias.substring(0, eq), alias.substring(eq + 1));
         }
         Antrieb antrieb = ab.build();
         // Saved artifacts live in the core catalog (the builder's default), one namespace per account.

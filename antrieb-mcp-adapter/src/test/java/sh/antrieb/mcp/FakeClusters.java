@@ -11,6 +11,7 @@ import sh.antrieb.Cluster;
 import sh.antrieb.ClusterSpec;
 import sh.antrieb.ExecOptions;
 import sh.antrieb.ExecResult;
+import sh.antrieb.ImageAliases;
 import sh.antrieb.InvalidSpecException;
 import sh.antrieb.catalog.CatalogService;
 import sh.antrieb.catalog.OfflineCatalogs;
@@ -35,15 +36,19 @@ final class FakeClusters implements ClusterSource {
         return List.of("debian12");
     }
 
+    /** What the operator of a real server sets with --image-alias; one alias, for the tests of reporting it. */
+    static final ImageAliases ALIASES = ImageAliases.NONE.with("ubuntu22.04", "debian12");
+
     @Override
     public Cluster provision(ClusterSpec requested, String namespace) {
-        ClusterSpec spec = catalog.resolveIn(namespace, requested);
+        Map<String, String> aliased = new java.util.LinkedHashMap<>();
+        ClusterSpec spec = catalog.resolveIn(namespace, ALIASES.apply(requested, aliased));
         for (String image : spec.nodeImages()) {
             if (!image.equals("debian12") && !image.equals("antrieb:debian12:v1")) {
                 throw new InvalidSpecException("unknown image '" + image + "': this host has [debian12]. Other distributions can be imported as images on hosts that have them.");
             }
         }
-        FakeCluster c = new FakeCluster(String.format("fake%04d", ids.incrementAndGet()), spec);
+        FakeCluster c = new FakeCluster(String.format("fake%04d", ids.incrementAndGet()), spec, aliased);
         made.put(c.id(), c);
         namespaces.put(c.id(), namespace);
         return c;
@@ -52,9 +57,16 @@ final class FakeClusters implements ClusterSource {
     /** A cluster in memory; expires at its TTL like a real one. */
     static final class FakeCluster extends sh.antrieb.FakeCluster {
         volatile Map<String, String> lastSecretEnv = Map.of();
+        private final Map<String, String> aliased;
 
-        FakeCluster(String id, ClusterSpec spec) {
+        FakeCluster(String id, ClusterSpec spec, Map<String, String> aliased) {
             super(id, spec);
+            this.aliased = Map.copyOf(aliased);
+        }
+
+        @Override
+        public Map<String, String> imageAliases() {
+            return aliased;
         }
 
         @Override

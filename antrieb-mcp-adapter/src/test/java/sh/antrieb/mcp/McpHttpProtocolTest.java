@@ -168,9 +168,9 @@ class McpHttpProtocolTest {
             assertThat(error(call(c, "exec", Map.of("session_id", id, "node", "node1"))))
                     .containsEntry("error", "invalid_arguments").extracting("message").asString().contains("command");
             assertThat(error(call(c, "provision", Map.of("cluster", "debian12")))).containsEntry("error", "invalid_arguments");
-            assertThat(error(call(c, "provision", Map.of("cluster", List.of("debian13")))))
+            assertThat(error(call(c, "provision", Map.of("cluster", List.of("ubuntu24.04")))))
                     .containsEntry("error", "unknown_image").containsEntry("available_images", List.of("debian12"))
-                    .extracting("message").asString().contains("debian13").contains("debian12");
+                    .extracting("message").asString().contains("ubuntu24.04").contains("debian12");
             assertThat(error(call(c, "provision", Map.of("cluster", List.of("debian12"), "networks", List.of(Map.of("name", "lan"))))))
                     .containsEntry("error", "invalid_arguments").extracting("message").asString().contains("node1").contains("nics");
             assertThat(error(call(c, "provision", Map.of("cluster", List.of("debian12 x5")))))
@@ -280,6 +280,19 @@ class McpHttpProtocolTest {
     }
 
     @Test
+    void anAliasedImageIsReportedNeverSilent() {
+        try (McpSyncClient c = client(bob)) {
+            Map<String, Object> r = ok(call(c, "provision", Map.of("cluster", List.of("debian12", "ubuntu22.04"))));
+            assertThat(r).extracting("node_images").asList().containsExactly(
+                    Map.of("node", "node1", "ani", "antrieb:debian12:v1"),
+                    Map.of("node", "node2", "ani", "antrieb:debian12:v1", "requested_image", "ubuntu22.04", "aliased", true));
+            assertThat(r).extracting("warnings").asList().singleElement().asString()
+                    .contains("node2 asked for image 'ubuntu22.04'").contains("runs 'debian12' instead");
+            ok(call(c, "delete", Map.of("type", "cluster", "name", r.get("session_id"))));
+        }
+    }
+
+    @Test
     void builtInRunbooksAndImagesAreSearchable() {
         try (McpSyncClient c = client(alice)) {
             for (String asked : List.of("antrieb/primer", "@antrieb/primer", "antrieb/networking-primer")) {
@@ -293,7 +306,9 @@ class McpHttpProtocolTest {
                     .containsExactly("antrieb/nginx-load-balancer");
             Map<String, Object> images = ok(call(c, "search", Map.of()));
             assertThat(images).extracting("images").asList().singleElement()
-                    .satisfies(i -> assertThat(Json.write(i)).contains("\"ani\":\"antrieb:debian12:v1\"").contains("\"fq_name\":\"antrieb/debian12\""));
+                    .satisfies(i -> assertThat(Json.write(i)).contains("\"ani\":\"antrieb:debian12:v1\"").contains("\"fq_name\":\"antrieb/debian12\"")
+                            .contains("\"image_interface\":{\"version\":1,\"scope\":\"exact-ani\",\"ani\":\"antrieb:debian12:v1\","
+                                    + "\"provenance\":\"managed\",\"namespace\":\"antrieb\"}"));
             assertThat(error(call(c, "search", Map.of("type", "runbook", "fq_name", "antrieb/nope"))))
                     .containsEntry("error", "not_found").extracting("message").asString().contains("antrieb/primer");
             assertThat(ok(call(c, "search", Map.of("type", "network")))).containsEntry("count", 0);

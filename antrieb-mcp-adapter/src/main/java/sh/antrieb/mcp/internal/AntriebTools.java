@@ -240,6 +240,11 @@ public final class AntriebTools {
     /** What a declared topology does not give, as product.md lists it: no platform addresses, no route out. */
     static List<String> warnings(ClusterSpec spec, Cluster c) {
         List<String> out = new ArrayList<>();
+        c.imageAliases().forEach((node, asked) -> {
+            String runs = c.node(node).image();
+            out.add(node + " asked for image '" + asked + "', which this host does not have; it runs '" + runs
+                    + "' instead (an image alias the server's operator set)");
+        });
         if (!spec.declaresNetworks()) {
             return out;
         }
@@ -400,6 +405,16 @@ public final class AntriebTools {
         m.put("description", a.description());
         m.put("builtin", a.builtin());
         m.putAll(a.attributes());
+        if (a.type() == Catalog.Type.IMAGE && a.attributes().containsKey("ani")) {
+            // What clients of the hosted service read to pin an image: this exact ANI, and who manages it.
+            Map<String, Object> iface = new LinkedHashMap<>();
+            iface.put("version", 1);
+            iface.put("scope", "exact-ani");
+            iface.put("ani", a.attributes().get("ani"));
+            iface.put("provenance", a.builtin() ? "managed" : "imported".equals(a.attributes().get("kind")) ? "imported" : "saved");
+            iface.put("namespace", a.namespace());
+            m.put("image_interface", iface);
+        }
         if (a.body() != null) {
             m.put("body", a.body());
         }
@@ -447,6 +462,11 @@ public final class AntriebTools {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("node", n.name());
             m.put("ani", ani(n.image()));
+            String asked = c.imageAliases().get(n.name());
+            if (asked != null) {
+                m.put("requested_image", asked);
+                m.put("aliased", true);
+            }
             out.add(m);
         }
         return out;
