@@ -46,6 +46,17 @@ class ImageRecipesTest {
         assertThat(ImageStore.description("debian13")).startsWith("Debian 13 (trixie): a stock Debian server").contains("systemd-resolved");
     }
 
+    @Test
+    void buildImagesBuildsWhereTheLibraryLooks() throws Exception {
+        Path script = Path.of("..", "bin", "build-images").toAbsolutePath().normalize();
+        Process p = new ProcessBuilder(script.toString(), "--dirs").redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as(out).isZero();
+        String cache = System.getenv().getOrDefault("ANTRIEB_IMAGE_CACHE", "/var/cache/antrieb/images");
+        assertThat(out).isEqualTo(ImageStore.baseNames().stream()
+                .map(n -> n + " " + cache + "/" + n + "-" + ImageStore.recipeHash(n) + "\n").reduce("", String::concat));
+    }
+
     /** Runs the family recipe's --plan for {@code image}'s release file, as {@link ImageStore} runs the build. */
     private Map<String, String> plan(String image) throws IOException, InterruptedException {
         Path family = dir.resolve("debian.sh");
