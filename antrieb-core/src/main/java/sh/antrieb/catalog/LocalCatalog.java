@@ -196,6 +196,10 @@ final class LocalCatalog implements Catalog {
         Map<String, String> attrs = new LinkedHashMap<>();
         attrs.put("ani", "antrieb:" + name + ":v1");
         attrs.put("kind", kind);
+        StackImages.Recipe stack = StackImages.RECIPES.get(name);
+        if (stack != null) {
+            attrs.put("base", "antrieb:" + stack.base() + ":v1");  // the base release a stack image is built on
+        }
         attrs.put("built", Boolean.toString(built));
         return new Artifact(Type.IMAGE, BUILTIN_NAMESPACE, name, 1, description, true, null, attrs, body);
     }

@@ -89,7 +89,7 @@ final class ExecAgent implements AutoCloseable {
             }
         });
         channel.addCloseFutureListener(f -> broken(new IOException("the exec agent's channel to " + node + " closed")));
-        channel.open().verify(Duration.ofSeconds(10));
+        channel.open().verify(Duration.ofSeconds(60)); // as NodeChannel.CHANNEL_OPEN_TIMEOUT: a PAM session may be slow under emulation
         toAgent = channel.getInvertedIn();
         ByteArrayOutputStream payload = new ByteArrayOutputStream();
         writeEnv(payload, base);

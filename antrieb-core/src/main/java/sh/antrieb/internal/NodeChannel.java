@@ -35,6 +35,12 @@ import sh.antrieb.ExecResult;
 public final class NodeChannel implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(NodeChannel.class);
     private static final Duration RECONNECT_TIMEOUT = Duration.ofSeconds(10);
+    /**
+     * Opening a channel on an authenticated session: sshd forks the session and runs its PAM session, which on a
+     * Debian server registers with logind and, for the first session, starts root's systemd user manager. Under
+     * emulation on a busy host that takes more than the seconds a new connection is given.
+     */
+    private static final Duration CHANNEL_OPEN_TIMEOUT = Duration.ofSeconds(60);
     /** TCP connect timeout of readiness probes: short, so a node that just got its address is seen soon. */
     private static final Duration CONNECT_PROBE_TIMEOUT = Duration.ofMillis(1000);
     private static final Duration AGENT_START_TIMEOUT = Duration.ofSeconds(60);
@@ -228,7 +234,7 @@ public final class NodeChannel implements AutoCloseable {
             ch.setIn(new ByteArrayInputStream(new byte[0]));
             ch.setOut(out);
             ch.setErr(err);
-            ch.open().verify(RECONNECT_TIMEOUT);
+            ch.open().verify(CHANNEL_OPEN_TIMEOUT);
             Set<ClientChannelEvent> events = ch.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), timeout.toMillis());
             if (!events.contains(ClientChannelEvent.CLOSED)) {
                 kill(s, execId);
@@ -313,7 +319,7 @@ public final class NodeChannel implements AutoCloseable {
     private void kill(ClientSession s, String execId) {
         String cmd = "f=/run/antrieb-exec-" + execId + "; [ -f $f ] && kill -KILL -- -$(cat $f); rm -f $f";
         try (ChannelExec k = s.createExecChannel(cmd)) {
-            k.open().verify(RECONNECT_TIMEOUT);
+            k.open().verify(CHANNEL_OPEN_TIMEOUT);
             k.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), RECONNECT_TIMEOUT.toMillis());
         } catch (IOException e) {
             log.warn("could not kill timed-out command on {}: {}", node, e.toString());

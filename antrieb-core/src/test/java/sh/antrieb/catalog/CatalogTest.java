@@ -131,6 +131,8 @@ class CatalogTest {
         assertThat(images.get(1).attributes()).containsEntry("ani", "antrieb:debian13:v1").containsEntry("kind", "base");
         assertThat(images.get(1).description()).startsWith("Debian 13 (trixie): a stock Debian server");
         assertThat(team.search(Catalog.Type.IMAGE, "trixie")).extracting(Artifact::name).containsExactly("debian13");
+        // Stack images name the base release they are built on.
+        assertThat(images.get(2).attributes()).containsEntry("kind", "stack").containsEntry("base", "antrieb:debian12:v1");
         assertThat(images).allMatch(Artifact::builtin);
         assertThat(team.search(Catalog.Type.IMAGE, "buildah")).extracting(Artifact::name).containsExactly("podman");
         Artifact stack = team.fetch(Catalog.Type.IMAGE, "antrieb/ansible-controller").orElseThrow();

@@ -23,10 +23,10 @@ class ClassifierTest {
 
     @Test
     void aCommandThatAKnownPackageProvidesIsAMissingPackageNamingThePackage() {
-        Diagnosis d = Classifier.classify(result("jq -r .port x", 127, "", "bash: line 2: jq: command not found\n"), Map.of());
+        Diagnosis d = Classifier.classify(result("sqlite3 x 'select 1'", 127, "", "bash: line 2: sqlite3: command not found\n"), Map.of());
         assertThat(d.cause()).isEqualTo(Cause.MISSING_PACKAGE);
-        assertThat(d.evidence()).containsExactly("bash: line 2: jq: command not found",
-                "`jq` comes with the Debian package `jq`, which is not installed: apt-get install -y jq");
+        assertThat(d.evidence()).containsExactly("bash: line 2: sqlite3: command not found",
+                "`sqlite3` comes with the Debian package `sqlite3`, which is not installed: apt-get install -y sqlite3");
     }
 
     @Test

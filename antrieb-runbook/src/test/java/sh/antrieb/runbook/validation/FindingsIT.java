@@ -48,7 +48,7 @@ class FindingsIT {
                         # step: Write the settings
                         mkdir -p /etc/app && echo '{"port": 8080}' > /etc/app/settings.json
                         # step: Read the port
-                        jq -r .port /etc/app/settings.json > /etc/app/port
+                        sqlite3 /etc/app/app.db 'select 8080' > /etc/app/port
                         """))
                 .on("debian12").destroy(DestroyPolicy.PASSING).build();
 
@@ -64,7 +64,7 @@ class FindingsIT {
             assertThat(x.node()).isEqualTo("node1");
             assertThat(x.exitCode()).isEqualTo(127);
             assertThat(x.cause()).isEqualTo(Cause.MISSING_PACKAGE);
-            assertThat(String.join("\n", x.evidence())).contains("jq: command not found").contains("apt-get install -y jq");
+            assertThat(String.join("\n", x.evidence())).contains("sqlite3: command not found").contains("apt-get install -y sqlite3");
             assertThat(f.steps()).extracting(s -> s.step().number() + ":" + s.succeeded()).containsExactly("1:true", "2:false");
             assertThat(f.verify()).isEmpty();
             // Kept because it failed: open, a fresh cluster of its own, still in the state the script left.
