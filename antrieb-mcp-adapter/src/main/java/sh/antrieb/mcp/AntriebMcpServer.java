@@ -89,7 +89,7 @@ public final class AntriebMcpServer implements AutoCloseable {
         this.keys = ApiKeyStore.open(b.stateDir, b.limits);
         this.commandLog = new CommandLog(b.stateDir);
         Catalog catalog = b.catalog != null ? b.catalog : new BuiltinCatalog(b.source::images);
-        this.tools = new AntriebTools(b.source, new ClusterRegistry(), catalog, commandLog, b.limits);
+        this.tools = new AntriebTools(b.source, new ClusterRegistry(), catalog, commandLog, b.limits, b.model);
         this.allowedOrigins = List.copyOf(b.allowedOrigins);
         this.allowedHosts = List.copyOf(b.allowedHosts);
     }
@@ -241,6 +241,7 @@ public final class AntriebMcpServer implements AutoCloseable {
                 "http://localhost:*", "http://127.0.0.1:*", "http://[::1]:*",
                 "https://localhost:*", "https://127.0.0.1:*", "https://[::1]:*"));
         private final List<String> allowedHosts = new ArrayList<>();
+        private dev.langchain4j.model.chat.ChatModel model;
 
         private Builder(ClusterSource source) {
             this.source = Objects.requireNonNull(source, "source");
@@ -289,6 +290,15 @@ public final class AntriebMcpServer implements AutoCloseable {
          */
         public Builder allowedHost(String host) {
             this.allowedHosts.add(Objects.requireNonNull(host, "host"));
+            return this;
+        }
+
+        /**
+         * The model {@code validate}'s {@code converge} uses (any LangChain4j {@code ChatModel}); without one,
+         * {@code validate} returns findings only and {@code converge} is refused with {@code model_not_configured}.
+         */
+        public Builder model(dev.langchain4j.model.chat.ChatModel model) {
+            this.model = model;
             return this;
         }
 

@@ -29,11 +29,13 @@ public final class Main {
     public static final int DEFAULT_PORT = 8470;
     /** Default number of clusters the whole server holds at once, across accounts. */
     public static final int DEFAULT_HOST_CLUSTERS = 8;
+    /** The environment variable holding the model's API key (never a flag: flags show in process lists). */
+    public static final String MODEL_KEY_ENV = "ANTRIEB_MODEL_API_KEY";
 
     private static final String USAGE = """
             Usage: antrieb-mcp <command> [options]
 
-            Antrieb's MCP server: the tools provision, exec, save, search and delete over MCP.
+            Antrieb's MCP server: the tools provision, exec, save, search, delete and validate over MCP.
 
             Commands:
               stdio                 serve MCP on stdin/stdout for one local user (for clients that spawn it)
@@ -60,6 +62,10 @@ public final class Main {
               --image-alias NAME=IMAGE   provision IMAGE when a client asks for NAME, e.g. ubuntu24.04=debian13
                                          (off by default: unknown names are errors; a mapped node says so in
                                          node_images and warnings); repeatable
+              --model-base-url URL       an OpenAI-compatible endpoint (.../v1) for validate's converge
+              --model-name NAME          the model to ask there (with --model-base-url)
+              --model-timeout-seconds N  how long one model reply may take (default 600: local models are slow)
+                                         The model's API key is read from $ANTRIEB_MODEL_API_KEY (none if unset).
             The libvirt host is $ANTRIEB_LIBVIRT_URI (default qemu:///system); images are cached in
             $ANTRIEB_IMAGE_CACHE (default /var/cache/antrieb/images).
             """;
@@ -181,7 +187,7 @@ public final class Main {
 
     private static final Set<String> SERVER_FLAGS = Set.of("--state-dir", "--account-clusters", "--max-nodes", "--ttl-minutes",
             "--max-clusters", "--vcpus", "--memory-mib", "--disk-gib", "--boot-timeout-seconds", "--exec-timeout-seconds",
-            "--image-alias");
+            "--image-alias", "--model-base-url", "--model-name", "--model-timeout-seconds");
 
     private static Set<String> union(Set<String> a, Set<String> b) {
         Set<String> s = new java.util.HashSet<>(a);
@@ -228,6 +234,23 @@ public final class Main {
         return 0;
     }
 
+    /** The OpenAI-compatible model of {@code --model-base-url}, or null without one. */
+    private static dev.langchain4j.model.chat.ChatModel model(Options o) {
+        if (!o.has("--model-base-url") && !o.has("--model-name")) {
+            return null;
+        }
+        if (!o.has("--model-base-url") || !o.has("--model-name")) {
+            throw new UsageException("--model-base-url and --model-name go together: give both, or neither");
+        }
+        String key = System.getenv(MODEL_KEY_ENV);
+        return dev.langchain4j.model.openai.OpenAiChatModel.builder()
+                .baseUrl(o.value("--model-base-url", null))
+                .modelName(o.value("--model-name", null))
+                .apiKey(key == null || key.isBlank() ? "none" : key)
+                .timeout(Duration.ofSeconds(o.intValue("--model-timeout-seconds", 600, 1, 86_400)))
+                .build();
+    }
+
     private static Running start(Options o) {
         AccountLimits limits = limits(o, AccountLimits.DEFAULTS);
         VmSize defaults = VmSize.DEFAULT;
@@ -256,6 +279,7 @@ public final class Main {
         Antrieb antrieb = ab.build();
         // Saved artifacts live in the core catalog (the builder's default), one namespace per account.
         AntriebMcpServer.Builder sb = AntriebMcpServer.builder(antrieb).stateDir(stateDir(o)).limits(limits);
+        sb.model(model(o));
         o.values("--allowed-origin").forEach(sb::allowedOrigin);
         o.values("--allowed-host").forEach(sb::allowedHost);
         Running r;

@@ -73,7 +73,7 @@ class McpHttpIT {
     @Order(1)
     void toolsAreListedWithSchemas() {
         List<McpSchema.Tool> tools = alice.listTools().tools();
-        assertThat(tools).extracting(McpSchema.Tool::name).containsExactly("provision", "exec", "save", "search", "delete");
+        assertThat(tools).extracting(McpSchema.Tool::name).containsExactly("provision", "exec", "save", "search", "delete", "validate");
         assertThat(tools).allSatisfy(t -> assertThat(t.inputSchema()).containsKey("properties"));
         assertThat(tools.get(0).description()).contains("[debian12");
     }

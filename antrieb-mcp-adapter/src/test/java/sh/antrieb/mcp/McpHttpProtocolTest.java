@@ -71,12 +71,12 @@ class McpHttpProtocolTest {
     }
 
     @Test
-    void initializeListsTheFiveToolsWithSchemas() {
+    void initializeListsTheSixToolsWithSchemas() {
         try (McpSyncClient c = client(alice)) {
             assertThat(c.getServerInfo().name()).isEqualTo("antrieb");
             assertThat(c.getServerInstructions()).contains("antrieb/primer");
             List<McpSchema.Tool> tools = c.listTools().tools();
-            assertThat(tools).extracting(McpSchema.Tool::name).containsExactly("provision", "exec", "save", "search", "delete");
+            assertThat(tools).extracting(McpSchema.Tool::name).containsExactly("provision", "exec", "save", "search", "delete", "validate");
             for (McpSchema.Tool t : tools) {
                 assertThat(t.inputSchema()).as(t.name()).containsKey("properties");
                 assertThat(t.outputSchema()).as(t.name()).isNotNull();

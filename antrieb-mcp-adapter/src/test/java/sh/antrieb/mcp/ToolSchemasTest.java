@@ -12,7 +12,7 @@ import io.modelcontextprotocol.json.schema.JsonSchemaValidator;
 import io.modelcontextprotocol.spec.McpSchema;
 import sh.antrieb.mcp.internal.AntriebTools;
 
-/** The five tools' JSON Schemas: present, valid JSON Schema 2020-12, and saying what product.md says. */
+/** The six tools' JSON Schemas: present, valid JSON Schema 2020-12, and saying what product.md says. */
 class ToolSchemasTest {
     private static final JsonSchemaValidator VALIDATOR = McpJsonDefaults.getSchemaValidator();
 
@@ -31,6 +31,22 @@ class ToolSchemasTest {
             assertThat(t.outputSchema()).as(name).containsEntry("type", "object");
             assertThat(VALIDATOR.validateSchema(t.outputSchema()).valid()).as(name + " output schema").isTrue();
         }
+    }
+
+    @Test
+    void validateTakesCodeVerifyChecksAndTheClusterAsProvisionDoes() {
+        Map<String, Object> schema = tool("validate").inputSchema();
+        assertThat(valid(schema, Map.of("code", "echo hi", "cluster", List.of("debian12"),
+                "verify", List.of(Map.of("node", "node1", "command", "true")), "idempotence", false))).isTrue();
+        assertThat(valid(schema, Map.of("code", "# Runbook", "language", "runbook"))).isTrue();
+        assertThat(valid(schema, Map.of("code", "x", "cluster", List.of("debian12"), "converge", Map.of("task", "serve a page",
+                "max_iterations", 3)))).isTrue();
+
+        assertThat(valid(schema, Map.of("cluster", List.of("debian12")))).as("code is required").isFalse();
+        assertThat(valid(schema, Map.of("code", "x", "language", "puppet"))).isFalse();
+        assertThat(valid(schema, Map.of("code", "x", "verify", List.of(Map.of("node", "node1"))))).isFalse();
+        assertThat(valid(schema, Map.of("code", "x", "cluster", List.of("a", "b", "c", "d", "e", "f")))).as("provision's node limit").isFalse();
+        assertThat(valid(schema, Map.of("code", "x", "converge", Map.of("max_iterations", 3)))).as("converge needs a task").isFalse();
     }
 
     @Test

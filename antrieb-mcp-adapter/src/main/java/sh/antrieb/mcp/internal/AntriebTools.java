@@ -55,7 +55,7 @@ import sh.antrieb.mcp.CommandLog;
 public final class AntriebTools {
     private static final Logger log = LoggerFactory.getLogger(AntriebTools.class);
     /** The tools, in the order they are listed. */
-    public static final List<String> NAMES = List.of("provision", "exec", "save", "search", "delete");
+    public static final List<String> NAMES = List.of("provision", "exec", "save", "search", "delete", "validate");
     /** JSON-RPC error code of {@code cluster_expired} (the implementation-defined server error range). */
     public static final int CLUSTER_EXPIRED_CODE = -32000;
     /** Core's pinned name of a saved image, {@code antrieb:<namespace>/<name>:v<N>} (see {@link sh.antrieb.ProvisionOptions}). */
@@ -76,6 +76,15 @@ public final class AntriebTools {
      * @param schemaLimits the limits the schemas advertise (node counts); each account's own limits are enforced on top
      */
     public AntriebTools(ClusterSource antrieb, ClusterRegistry registry, Catalog catalog, CommandLog commandLog, AccountLimits schemaLimits) {
+        this(antrieb, registry, catalog, commandLog, schemaLimits, null);
+    }
+
+    /**
+     * @param schemaLimits the limits the schemas advertise (node counts); each account's own limits are enforced on top
+     * @param model        the model {@code validate}'s converge uses, or null when the server has none
+     */
+    public AntriebTools(ClusterSource antrieb, ClusterRegistry registry, Catalog catalog, CommandLog commandLog, AccountLimits schemaLimits,
+                        dev.langchain4j.model.chat.ChatModel model) {
         this.antrieb = antrieb;
         this.registry = registry;
         this.catalog = catalog;
@@ -87,6 +96,7 @@ public final class AntriebTools {
         defs.add(new Definition(loadTool("save", schemaLimits, images), this::save));
         defs.add(new Definition(loadTool("search", schemaLimits, images), this::search));
         defs.add(new Definition(loadTool("delete", schemaLimits, images), this::delete));
+        defs.add(new Definition(loadTool("validate", schemaLimits, images), new ValidateTool(antrieb, registry, commandLog, model)::call));
         this.definitions = List.copyOf(defs);
     }
 
@@ -126,6 +136,14 @@ public final class AntriebTools {
             Map<String, Object> nics = (Map<String, Object>) ((Map<String, Object>) input.get("properties")).get("nics");
             ((Map<String, Object>) nics.get("additionalProperties")).put("maxItems", ClusterSpec.MAX_NICS_PER_NODE);
             description = description + " Images on this host: " + images + ".";
+        }
+        if (name.equals("validate")) {
+            // The cluster shape exactly as provision takes it: one place for that schema.
+            Map<String, Object> provision = (Map<String, Object>) loadTool("provision", limits, images).inputSchema().get("properties");
+            Map<String, Object> props = (Map<String, Object>) input.get("properties");
+            for (String key : List.of("cluster", "networks", "nics")) {
+                props.put(key, provision.get(key));
+            }
         }
         Map<String, Object> ann = (Map<String, Object>) def.get("annotations");
         McpSchema.ToolAnnotations annotations = McpSchema.ToolAnnotations.builder()
