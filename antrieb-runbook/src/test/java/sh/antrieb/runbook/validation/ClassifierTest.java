@@ -89,6 +89,18 @@ class ClassifierTest {
     }
 
     @Test
+    void aUnitsStateChangeTimeTellsWhetherItFailedBeforeThePassStarted() {
+        Map<String, List<String>> units = Classifier.parseUnits("=== old.service\nstate: failed\nsince: 4100000\n"
+                + "=== web.service\nstate: failed\nsince: 93000000\nboom\n=== odd.service\nstate: failed\nsince: \n");
+        long started = Classifier.uptimeMicros("12.50 11.20\n");
+        assertThat(started).isEqualTo(12_500_000L);
+        assertThat(Classifier.stateChangedMicros(units.get("old.service"))).isLessThan(started);
+        assertThat(Classifier.stateChangedMicros(units.get("web.service"))).isGreaterThan(started);
+        assertThat(Classifier.stateChangedMicros(units.get("odd.service"))).as("unknown counts as the code's").isGreaterThan(started);
+        assertThat(Classifier.unitProbe(java.util.Set.of())).contains("systemctl show -p StateChangeTimestampMonotonic --value");
+    }
+
+    @Test
     void theUnitProbeOutputParsesIntoUnitsAndTheirLines() {
         Map<String, List<String>> units = Classifier.parseUnits("=== a.service\nstate: failed\n-- No entries --\n=== b.service\nstate: inactive\nboom\n");
         assertThat(units).containsOnlyKeys("a.service", "b.service");

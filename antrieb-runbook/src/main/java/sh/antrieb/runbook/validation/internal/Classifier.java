@@ -22,6 +22,8 @@ import sh.antrieb.runbook.validation.Cause;
 public final class Classifier {
     /** Lines of a unit's journal kept as evidence. */
     static final int JOURNAL_LINES = 15;
+    /** The probe's line with a unit's last state change, in microseconds of the node's uptime. */
+    static final String SINCE = "since: ";
 
     private static final Map<String, String> PACKAGES = loadPackages();
 
@@ -151,7 +153,31 @@ public final class Classifier {
         return "for u in $( { systemctl list-units --failed --no-legend --plain 2>/dev/null | awk '{print $1}'; "
                 + "for x in" + named + " ''; do [ -n \"$x\" ] && echo \"$x\"; done; } | sort -u); do "
                 + "echo \"=== $u\"; echo \"state: $(systemctl is-active \"$u\" 2>&1)\"; "
+                + "echo \"" + SINCE + "$(systemctl show -p StateChangeTimestampMonotonic --value \"$u\" 2>/dev/null)\"; "
                 + "journalctl -u \"$u\" -n " + JOURNAL_LINES + " --no-pager -o cat 2>&1; done";
+    }
+
+    /** A unit's last state change from its probe lines, in microseconds of uptime; 0 when not known. */
+    public static long stateChangedMicros(List<String> lines) {
+        for (String l : lines) {
+            if (l.startsWith(SINCE)) {
+                try {
+                    return Long.parseLong(l.substring(SINCE.length()).trim());
+                } catch (NumberFormatException e) {
+                    return Long.MAX_VALUE; // unknown: count it as the code's
+                }
+            }
+        }
+        return Long.MAX_VALUE;
+    }
+
+    /** The uptime in microseconds from {@code /proc/uptime}'s first field; 0 when unreadable. */
+    public static long uptimeMicros(String procUptime) {
+        try {
+            return Math.round(Double.parseDouble(procUptime.trim().split("\\s+")[0]) * 1_000_000);
+        } catch (RuntimeException e) {
+            return 0;
+        }
     }
 
     /** The names of the units failed on a node, from {@link #unitProbe} output. */
