@@ -226,9 +226,10 @@ public final class Provisioner {
                             throw e;
                         }
                         warm.discard(warmTemplate, node.name() + " of cluster " + label.id() + " did not come up from it: " + e.getMessage());
+                        String console = LibvirtCluster.readConsoleTail(host, consolePath, 25);
                         host.destroyDomain(domain);
                         host.deleteVolume(overlayName);
-                        log.warn("{}: warm start failed ({}); booting it cold", node.name(), e.getMessage());
+                        log.warn("{}: warm start failed ({}); booting it cold. Its console:\n{}", node.name(), e.getMessage(), console);
                     }
                 }
                 String overlay = host.createVolume(LibvirtXml.overlayVolume(overlayName,
