@@ -52,7 +52,7 @@ class McpValidateIT {
             systemctl enable --now app.service
             for i in $(seq 50); do curl -fs http://127.0.0.1:$PORT/ >/dev/null && break; sleep 0.2; done
             """;
-    private static final String DRAFT = SERVE.formatted("$(jq -r .port /etc/app/settings.json)");
+    private static final String DRAFT = SERVE.formatted("$(sqlite3 :memory: 'select 8085')");
     private static final String FIXED = SERVE.formatted("$(python3 -c 'import json; print(json.load(open(\"/etc/app/settings.json\"))[\"port\"])')");
     private static final List<Map<String, Object>> CHECK = List.of(Map.of("node", "node1", "command",
             "curl -fsS http://127.0.0.1:8087/ | grep -q via-mcp"));
@@ -83,7 +83,7 @@ class McpValidateIT {
         Map<String, Object> first = ((List<Map<String, Object>>) f.get("failures")).get(0);
         assertThat(first).containsEntry("cause", "missing_package").containsEntry("step", 2).containsEntry("node", "node1")
                 .containsEntry("exit_code", 127);
-        assertThat((List<String>) first.get("evidence")).contains("`jq` comes with the Debian package `jq`, which is not installed: apt-get install -y jq");
+        assertThat((List<String>) first.get("evidence")).contains("`sqlite3` comes with the Debian package `sqlite3`, which is not installed: apt-get install -y sqlite3");
         assertThat(antrieb.clusters()).isEmpty();   // destroyed after the pass
         assertThat(server.commandLog().read("alice", 20)).extracting(m -> (String) m.get("session_id"))
                 .contains((String) f.get("cluster_id"));
@@ -96,19 +96,19 @@ class McpValidateIT {
     @Order(2)
     @SuppressWarnings("unchecked")
     void convergeGoesThroughTheServersModelAndReturnsTheProvenRunbook() {
-        openAi.reply("The settings are JSON and jq is not installed; python3 is:\n\n```bash\n" + FIXED.strip() + "\n```\n");
+        openAi.reply("The settings are JSON and sqlite3 is not installed; python3 is:\n\n```bash\n" + FIXED.strip() + "\n```\n");
 
         Map<String, Object> r = ok(call(alice, "validate", Map.of("code", DRAFT, "cluster", List.of("debian12"), "verify", CHECK,
                 "converge", Map.of("task", "Serve /srv/app on the port /etc/app/settings.json names", "max_iterations", 3))));
 
         assertThat(r).containsEntry("verified", true).containsEntry("stop", "verified");
-        assertThat((String) r.get("runbook")).contains("## Steps").contains("python3 -c 'import json").doesNotContain("jq -r");
+        assertThat((String) r.get("runbook")).contains("## Steps").contains("python3 -c 'import json").doesNotContain("sqlite3");
         Map<String, Object> report = (Map<String, Object>) r.get("report");
         assertThat((List<Object>) report.get("clusters")).hasSize(3).doesNotHaveDuplicates();
         assertThat((List<Map<String, Object>>) report.get("iterations")).extracting(i -> i.get("path")).containsExactly("retry", null);
         // The provider module really spoke HTTP to the endpoint, with the findings in the request.
         assertThat(openAi.requests()).hasSize(1);
-        assertThat(openAi.requests().get(0)).containsPattern("\"model\"\\s*:\\s*\"scripted\"").contains("jq: command not found");
+        assertThat(openAi.requests().get(0)).containsPattern("\"model\"\\s*:\\s*\"scripted\"").contains("sqlite3: command not found");
         // Every iteration's commands are in the account's command log.
         List<Object> logged = server.commandLog().read("alice", 200).stream().map(m -> m.get("session_id")).toList();
         assertThat(logged).containsAll((List<Object>) report.get("clusters"));

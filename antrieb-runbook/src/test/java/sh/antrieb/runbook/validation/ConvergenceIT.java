@@ -62,7 +62,7 @@ class ConvergenceIT {
 
     @Test
     void retryConvergesOnAFreshClusterAndTheDistilledRunbookIsProvenOnAThird() {
-        String draft = SERVE_APP.formatted("$(jq -r .port /etc/app/settings.json)");
+        String draft = SERVE_APP.formatted("$(sqlite3 :memory: 'select 8085')");
         String fixed = SERVE_APP.formatted("$(python3 -c 'import json; print(json.load(open(\"/etc/app/settings.json\"))[\"port\"])')");
         ScriptedChatModel model = new ScriptedChatModel().code(fixed);
 
@@ -84,7 +84,7 @@ class ConvergenceIT {
         assertThat(first.reason()).contains("missing_package");
         // The model got the code and the findings: the finding's evidence is in its request.
         String asked = ((UserMessage) model.requests().get(0).messages().get(1)).singleText();
-        assertThat(asked).contains("jq: command not found").contains("apt-get install -y jq").contains(draft.strip().lines().findFirst().get());
+        assertThat(asked).contains("sqlite3: command not found").contains("apt-get install -y sqlite3").contains(draft.strip().lines().findFirst().get());
         assertThat(c.iterations().get(1).passed()).isTrue();
         assertThat(c.iterations().get(1).code().text()).isEqualTo(fixed.strip() + "\n");
         // Three fresh clusters: the failed try, the passing try, the proof.
@@ -96,7 +96,7 @@ class ConvergenceIT {
         Runbook rb = Runbook.parse(c.runbook().orElseThrow());
         assertThat(rb.steps()).extracting(s -> s.title()).containsExactly("Write the settings and the page",
                 "Serve the page on the configured port");
-        assertThat(rb.steps().get(1).commands().get(0).script()).contains("python3 -c 'import json").doesNotContain("jq");
+        assertThat(rb.steps().get(1).commands().get(0).script()).contains("python3 -c 'import json").doesNotContain("sqlite3");
         assertThat(rb.verify()).extracting(b -> b.script()).containsExactly("curl -fsS http://127.0.0.1:8085/ | grep -q converged");
         assertThat(c.report().toJson()).contains("\"stop\" : \"verified\"").contains("\"path\" : \"retry\"");
         assertThat(c.report().toHtml()).startsWith("<!DOCTYPE html>").contains("Iteration 2").doesNotContain("<script");
