@@ -480,6 +480,12 @@ public final class Antrieb implements AutoCloseable {
             return this;
         }
 
+        /** Replaces the image aliases with {@code aliases} (e.g. parsed from {@code NAME=IMAGE} flags). */
+        public Builder imageAliases(ImageAliases aliases) {
+            this.imageAliases = java.util.Objects.requireNonNull(aliases, "aliases");
+            return this;
+        }
+
         /** Forces an accelerator instead of detecting one. */
         public Builder accelerator(Accelerator accelerator) {
             this.accelerator = accelerator;

@@ -163,7 +163,7 @@ public final class ImageStore {
                 String marker = volPrefix + ".ready";
                 // The local cache also holds what the library reads itself (kernel command line, disk size).
                 if (!Files.exists(dir.resolve("cmdline"))) {
-                    build(name, recipe, dir);
+                    build(name, dir);
                 }
                 if (host.volumePath(marker) == null) {
                     for (String f : FILES) {
@@ -187,7 +187,7 @@ public final class ImageStore {
         }
     }
 
-    private void build(String name, byte[] recipe, Path dir) throws IOException {
+    private void build(String name, Path dir) throws IOException {
         Path script = Files.createTempFile("antrieb-recipe-" + name, ".sh");
         Path release = Files.createTempFile("antrieb-recipe-" + name, ".release");
         Files.write(script, resource(DEBIAN_FAMILY));

@@ -15,6 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import sh.antrieb.Antrieb;
+import sh.antrieb.ImageAliases;
 import sh.antrieb.AntriebException;
 import sh.antrieb.VmSize;
 import sh.antrieb.mcp.internal.Json;
@@ -269,13 +270,15 @@ public final class Main {
         if (o.has("--exec-timeout-seconds")) {
             ab.execTimeout(Duration.ofSeconds(o.intValue("--exec-timeout-seconds", 600, 1, 86_400)));
         }
+        ImageAliases aliases = ImageAliases.NONE;
         for (String alias : o.values("--image-alias")) {
-            int eq = alias.indexOf('=');
-            if (eq <= 0) {
-                throw new UsageException("--image-alias " + alias + ": expected NAME=IMAGE, e.g. ubuntu24.04=debian13");
+            try {
+                aliases = aliases.with(alias);
+            } catch (sh.antrieb.InvalidSpecException e) {
+                throw new UsageException("--image-alias " + alias + ": " + e.getMessage());
             }
-            ab.imageAlias(alias.substring(0, eq), alias.substring(eq + 1));
         }
+        ab.imageAliases(aliases);
         Antrieb antrieb = ab.build();
         // Saved artifacts live in the core catalog (the builder's default), one namespace per account.
         AntriebMcpServer.Builder sb = AntriebMcpServer.builder(antrieb).stateDir(stateDir(o)).limits(limits);
