@@ -21,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 import dev.langchain4j.model.openai.OpenAiChatModel;
 import io.modelcontextprotocol.client.McpSyncClient;
 import sh.antrieb.Antrieb;
+import sh.antrieb.TestApps;
 
 /**
  * {@code validate} over MCP on real VMs with the SDK's client: findings for the client's own model, and
@@ -36,24 +37,8 @@ class McpValidateIT {
     static AntriebMcpServer server;
     static McpSyncClient alice;
 
-    private static final String SERVE = """
-            set -eu
-            # step: Write the settings and the page
-            mkdir -p /etc/app /srv/app && echo '{"port": 8087}' > /etc/app/settings.json && echo via-mcp > /srv/app/index.html
-            # step: Serve the page on the configured port
-            PORT=%s
-            cat > /etc/systemd/system/app.service <<EOF
-            [Service]
-            ExecStart=/usr/bin/python3 -m http.server $PORT --directory /srv/app
-            [Install]
-            WantedBy=multi-user.target
-            EOF
-            systemctl daemon-reload
-            systemctl enable --now app.service
-            for i in $(seq 50); do curl -fs http://127.0.0.1:$PORT/ >/dev/null && break; sleep 0.2; done
-            """;
-    private static final String DRAFT = SERVE.formatted("$(sqlite3 :memory: 'select 8085')");
-    private static final String FIXED = SERVE.formatted("$(python3 -c 'import json; print(json.load(open(\"/etc/app/settings.json\"))[\"port\"])')");
+    private static final String DRAFT = TestApps.serveSettingsPort(8087, "via-mcp", TestApps.PORT_FROM_SQLITE);
+    private static final String FIXED = TestApps.serveSettingsPort(8087, "via-mcp", TestApps.PORT_FROM_SETTINGS);
     private static final List<Map<String, Object>> CHECK = List.of(Map.of("node", "node1", "command",
             "curl -fsS http://127.0.0.1:8087/ | grep -q via-mcp"));
 

@@ -13,8 +13,8 @@ import dev.langchain4j.model.chat.ChatModel;
 import sh.antrieb.Antrieb;
 import sh.antrieb.Cluster;
 import sh.antrieb.ClusterSpec;
-import sh.antrieb.ExecOptions;
 import sh.antrieb.runbook.validation.internal.Converger;
+import sh.antrieb.runbook.validation.internal.Plan;
 
 /**
  * Drives a model to make infrastructure code work: run it on a fresh cluster, read what failed, recover
@@ -193,23 +193,18 @@ public final class Convergence {
     }
 
     /** Builds and runs a {@link Convergence}. Not thread-safe. */
-    public static final class Builder {
+    public static final class Builder extends PassBuilder<Builder> {
         private final String task;
-        private ClusterSpec spec;
         private Code start;
         private Code.Language language = Code.Language.BASH;
-        private final List<Check> checks = new ArrayList<>();
         private ChatModel model;
         private int maxIterations = 6;
         private Duration timeLimit = Duration.ofMinutes(20);
-        private boolean idempotence = true;
-        private DestroyPolicy destroy = DestroyPolicy.ALWAYS;
         private RecoveryPolicy recovery = RecoveryPolicy.byCause();
         private int troubleshootCommands = 6;
         private int troubleshootOutputChars = 4000;
         private boolean toolCalling = true;
         private Prompts prompts = Prompts.DEFAULTS;
-        private ExecOptions options = ExecOptions.DEFAULTS;
 
         private Builder(String task) {
             Objects.requireNonNull(task, "task");
@@ -226,8 +221,7 @@ public final class Convergence {
 
         /** The cluster shape; every iteration and the proof get a fresh cluster of it. */
         public Builder topology(ClusterSpec spec) {
-            this.spec = Objects.requireNonNull(spec, "spec");
-            return this;
+            return shape(spec);
         }
 
         /** A first draft; without one the model writes it. Its language is the language of every rewrite. */
@@ -243,18 +237,6 @@ public final class Convergence {
         /** The language the model writes in when there is no draft (default bash). */
         public Builder language(Code.Language language) {
             this.language = Objects.requireNonNull(language, "language");
-            return this;
-        }
-
-        /** Adds a verify check. */
-        public Builder verify(String node, String command) {
-            checks.add(new Check(node, command));
-            return this;
-        }
-
-        /** Adds verify checks. */
-        public Builder verify(List<Check> checks) {
-            this.checks.addAll(checks);
             return this;
         }
 
@@ -279,18 +261,6 @@ public final class Convergence {
                 throw new IllegalArgumentException("timeLimit must be positive, not " + limit);
             }
             this.timeLimit = limit;
-            return this;
-        }
-
-        /** Whether every pass runs the steps twice (default true); the proof always does. */
-        public Builder idempotence(boolean idempotence) {
-            this.idempotence = idempotence;
-            return this;
-        }
-
-        /** What happens to clusters (default {@link DestroyPolicy#ALWAYS}); a kept one is in {@link Convergence#keptCluster()}. */
-        public Builder destroy(DestroyPolicy destroy) {
-            this.destroy = Objects.requireNonNull(destroy, "destroy");
             return this;
         }
 
@@ -322,12 +292,6 @@ public final class Convergence {
             return this;
         }
 
-        /** Exec options for every command, e.g. a longer timeout. */
-        public Builder execOptions(ExecOptions options) {
-            this.options = Objects.requireNonNull(options, "options");
-            return this;
-        }
-
         /**
          * Runs the convergence on {@code antrieb}: blocks until it stops.
          *
@@ -345,18 +309,11 @@ public final class Convergence {
          */
         public Convergence run(Function<ClusterSpec, Cluster> provision) {
             Objects.requireNonNull(provision, "provision");
-            if (spec == null) {
-                throw new IllegalArgumentException("no topology: say where the code runs, e.g. .topology(\"debian12\")");
-            }
+            requireShape(".topology(\"debian12\")");
             if (model == null) {
                 throw new IllegalArgumentException("no model: give a LangChain4j ChatModel with .model(...)");
             }
-            checks.forEach(c -> {
-                if (!spec.nodeNames().contains(c.node())) {
-                    throw new IllegalArgumentException("a verify check names " + c.node() + ", which the topology does not have (it has "
-                            + spec.nodeNames() + ")");
-                }
-            });
+            Plan.requireNodes(checks, spec.nodeNames());
             return new Converger(new Converger.Settings(task, spec, start, language, checks, model, maxIterations, timeLimit,
                     idempotence, destroy, recovery, troubleshootCommands, troubleshootOutputChars, toolCalling, prompts, options))
                     .run(provision);

@@ -1,7 +1,6 @@
 package sh.antrieb.runbook.validation;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Function;
@@ -142,13 +141,8 @@ public final class Validation {
     }
 
     /** Builds a {@link Validation}. Not thread-safe. */
-    public static final class Builder {
+    public static final class Builder extends PassBuilder<Builder> {
         private final Code code;
-        private ClusterSpec spec;
-        private final List<Check> checks = new ArrayList<>();
-        private boolean idempotence = true;
-        private DestroyPolicy destroy = DestroyPolicy.ALWAYS;
-        private ExecOptions options = ExecOptions.DEFAULTS;
 
         private Builder(Code code) {
             this.code = Objects.requireNonNull(code, "code");
@@ -164,38 +158,7 @@ public final class Validation {
 
         /** The cluster shape; a runbook's own topology is the default. */
         public Builder on(ClusterSpec spec) {
-            this.spec = Objects.requireNonNull(spec, "spec");
-            return this;
-        }
-
-        /** Adds a verify check: {@code command} must exit 0 on {@code node} after the steps. */
-        public Builder verify(String node, String command) {
-            checks.add(new Check(node, command));
-            return this;
-        }
-
-        /** Adds verify checks. */
-        public Builder verify(List<Check> checks) {
-            this.checks.addAll(checks);
-            return this;
-        }
-
-        /** Whether the steps run a second time and must pass and change nothing (default true). */
-        public Builder idempotence(boolean idempotence) {
-            this.idempotence = idempotence;
-            return this;
-        }
-
-        /** What happens to the cluster after {@link Validation#run(Antrieb)} (default {@link DestroyPolicy#ALWAYS}). */
-        public Builder destroy(DestroyPolicy destroy) {
-            this.destroy = Objects.requireNonNull(destroy, "destroy");
-            return this;
-        }
-
-        /** Exec options for every command, e.g. a longer timeout ({@code ExecOptions.timeout(...)}). */
-        public Builder execOptions(ExecOptions options) {
-            this.options = Objects.requireNonNull(options, "options");
-            return this;
+            return shape(spec);
         }
 
         /**
@@ -206,9 +169,7 @@ public final class Validation {
          * @throws RunbookException         for a runbook variable with no value
          */
         public Validation build() {
-            if (spec == null) {
-                throw new IllegalArgumentException("no cluster shape: say where the code runs, e.g. .on(\"debian12\")");
-            }
+            requireShape(".on(\"debian12\")");
             if (code.runbook() != null && !code.runbook().missingVariables().isEmpty()) {
                 throw new RunbookException("the runbook's variables " + code.runbook().missingVariables().stream().map(Variable::name).toList()
                         + " have no value: give them with runbook.withVariables(...) before Code.runbook(...)");

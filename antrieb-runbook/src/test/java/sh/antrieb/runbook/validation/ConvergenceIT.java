@@ -17,6 +17,7 @@ import dev.langchain4j.data.message.ToolExecutionResultMessage;
 import dev.langchain4j.data.message.UserMessage;
 import sh.antrieb.Antrieb;
 import sh.antrieb.ExecResult;
+import sh.antrieb.TestApps;
 import sh.antrieb.runbook.RealGuests;
 import sh.antrieb.runbook.Runbook;
 
@@ -43,27 +44,10 @@ class ConvergenceIT {
         }
     }
 
-    private static final String SERVE_APP = """
-            set -eu
-            # step: Write the settings and the page
-            mkdir -p /etc/app /srv/app && echo '{"port": 8085}' > /etc/app/settings.json && echo converged > /srv/app/index.html
-            # step: Serve the page on the configured port
-            PORT=%s
-            cat > /etc/systemd/system/app.service <<EOF
-            [Service]
-            ExecStart=/usr/bin/python3 -m http.server $PORT --directory /srv/app
-            [Install]
-            WantedBy=multi-user.target
-            EOF
-            systemctl daemon-reload
-            systemctl enable --now app.service
-            for i in $(seq 50); do curl -fs http://127.0.0.1:$PORT/ >/dev/null && break; sleep 0.2; done
-            """;
-
     @Test
     void retryConvergesOnAFreshClusterAndTheDistilledRunbookIsProvenOnAThird() {
-        String draft = SERVE_APP.formatted("$(sqlite3 :memory: 'select 8085')");
-        String fixed = SERVE_APP.formatted("$(python3 -c 'import json; print(json.load(open(\"/etc/app/settings.json\"))[\"port\"])')");
+        String draft = TestApps.serveSettingsPort(8085, "converged", TestApps.PORT_FROM_SQLITE);
+        String fixed = TestApps.serveSettingsPort(8085, "converged", TestApps.PORT_FROM_SETTINGS);
         ScriptedChatModel model = new ScriptedChatModel().code(fixed);
 
         Convergence c = Convergence.task("Serve /srv/app on node1 on the port /etc/app/settings.json names")

@@ -106,7 +106,7 @@ class ConvergenceLoopTest {
 
     @Test
     void badSettingsAreRefusedBeforeAnythingIsProvisioned() {
-        assertThatThrownBy(() -> Convergence.task("t").model(new ScriptedChatModel()).run(provision)).hasMessageContaining("no topology");
+        assertThatThrownBy(() -> Convergence.task("t").model(new ScriptedChatModel()).run(provision)).hasMessageContaining("no cluster shape");
         assertThatThrownBy(() -> Convergence.task("t").topology("debian12").run(provision)).hasMessageContaining("no model");
         assertThatThrownBy(() -> Convergence.task("t").topology("debian12").model(new ScriptedChatModel()).verify("node3", "true")
                 .run(provision)).hasMessageContaining("node3");

@@ -48,11 +48,18 @@ public record Plan(Code code, List<Step> steps, List<CommandBlock> verify) {
             case ANSIBLE -> List.of(ansible(code.text(), nodes));
             case RUNBOOK -> runbook(code.runbook(), verify);
         };
-        for (Check c : checks) {
-            requireNode(c.node(), nodes, "verify check");
-            verify.add(new CommandBlock(List.of(c.node()), c.command(), 0));
-        }
+        requireNodes(checks, nodes);
+        checks.forEach(c -> verify.add(new CommandBlock(List.of(c.node()), c.command(), 0)));
         return new Plan(code, steps, verify);
+    }
+
+    /**
+     * Refuses a check naming a node that {@code nodes} does not hold.
+     *
+     * @throws IllegalArgumentException naming the check's node and the nodes there are
+     */
+    public static void requireNodes(List<Check> checks, List<String> nodes) {
+        checks.forEach(c -> requireNode(c.node(), nodes, "a verify check"));
     }
 
     private static List<Step> bash(String script, List<String> nodes) {
