@@ -35,6 +35,8 @@ import sh.antrieb.mcp.internal.HttpEndpoint;
 import sh.antrieb.mcp.internal.HttpSecurityFilter;
 import sh.antrieb.mcp.internal.JsonRpcFilter;
 import sh.antrieb.mcp.internal.JsonRpcLineFilter;
+import sh.antrieb.mcp.internal.MetricsServlet;
+import sh.antrieb.mcp.internal.ServerMetrics;
 
 /**
  * The Antrieb MCP server: the tools {@code provision}, {@code exec}, {@code save}, {@code search} and
@@ -77,6 +79,7 @@ public final class AntriebMcpServer implements AutoCloseable {
     private final ApiKeyStore keys;
     private final CommandLog commandLog;
     private final AntriebTools tools;
+    private final ServerMetrics metrics;
     private final List<String> allowedOrigins;
     private final List<String> allowedHosts;
     private final List<AutoCloseable> running = new CopyOnWriteArrayList<>();
@@ -89,7 +92,9 @@ public final class AntriebMcpServer implements AutoCloseable {
         this.keys = ApiKeyStore.open(b.stateDir, b.limits);
         this.commandLog = new CommandLog(b.stateDir);
         Catalog catalog = b.catalog != null ? b.catalog : new BuiltinCatalog(b.source::images);
-        this.tools = new AntriebTools(b.source, new ClusterRegistry(), catalog, commandLog, b.limits, b.model);
+        ClusterRegistry clusters = new ClusterRegistry();
+        this.metrics = new ServerMetrics(clusters);
+        this.tools = new AntriebTools(b.source, clusters, catalog, commandLog, b.limits, b.model, metrics);
         this.allowedOrigins = List.copyOf(b.allowedOrigins);
         this.allowedHosts = List.copyOf(b.allowedHosts);
     }
@@ -117,6 +122,14 @@ public final class AntriebMcpServer implements AutoCloseable {
     /** The state directory (keys, command logs). */
     public Path stateDir() {
         return stateDir;
+    }
+
+    /**
+     * The server's meters (served at {@code /metrics} next to {@code /mcp}); add meters of your own to it and they are
+     * served too.
+     */
+    public io.micrometer.core.instrument.MeterRegistry meterRegistry() {
+        return metrics.registry();
     }
 
     /** The tools as listed to clients (for inspection). */
@@ -160,7 +173,8 @@ public final class AntriebMcpServer implements AutoCloseable {
     }
 
     /**
-     * Starts serving MCP over streamable HTTP at {@code http://bind:port/mcp} and returns that URL at once.
+     * Starts serving MCP over streamable HTTP at {@code http://bind:port/mcp} and returns that URL at once; the
+     * same port serves the metrics at {@code /metrics} (Prometheus text; the same API keys, Origin and Host rules).
      *
      * @param bind address to listen on, e.g. {@code 127.0.0.1} (the default of the CLI)
      * @param port port, or 0 for any free one (see the returned URL)
@@ -201,8 +215,10 @@ public final class AntriebMcpServer implements AutoCloseable {
                 .immediateExecution(true)
                 .tools(specs)
                 .build();
-        HttpEndpoint endpoint = HttpEndpoint.start(bind, port, transport, new HttpSecurityFilter(keys, originAndHost),
-                new JsonRpcFilter(mapper, MAX_MESSAGE_BYTES));
+        HttpSecurityFilter security = new HttpSecurityFilter(keys, originAndHost);
+        HttpEndpoint endpoint = HttpEndpoint.start(bind, port, List.of(
+                new HttpEndpoint.Mount("mcp", transport, List.of(HttpEndpoint.PATH), List.of(security, new JsonRpcFilter(mapper, MAX_MESSAGE_BYTES))),
+                new HttpEndpoint.Mount("metrics", new MetricsServlet(metrics), List.of(MetricsServlet.PATH), List.of(security))));
         running.add(endpoint);
         running.add(server::close);
         return endpoint.uri();

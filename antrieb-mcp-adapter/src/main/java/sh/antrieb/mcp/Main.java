@@ -83,9 +83,9 @@ public final class Main {
     private static final String HTTP_USAGE = """
             Usage: antrieb-mcp http [--port N] [--bind ADDR] [options]
 
-            Serves MCP over streamable HTTP at http://ADDR:PORT/mcp. Every request needs
-            'Authorization: Bearer <key>' (see 'antrieb-mcp key create'). Ends at SIGTERM, destroying the
-            clusters it made.
+            Serves MCP over streamable HTTP at http://ADDR:PORT/mcp, and Prometheus metrics at /metrics.
+            Every request needs 'Authorization: Bearer <key>' (see 'antrieb-mcp key create'). Ends at
+            SIGTERM, destroying the clusters it made.
 
             Options:
               --port N                   port (default 8470; 0 picks a free one, see the log)

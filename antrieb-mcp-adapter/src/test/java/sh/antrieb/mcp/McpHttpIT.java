@@ -147,6 +147,23 @@ class McpHttpIT {
 
     @Test
     @Order(4)
+    void metricsShowTheRealProvisionAndExecsAndNoSecret() throws Exception {
+        PrometheusText m = PrometheusText.scrape(url.resolve("/metrics"), aliceKey);
+        assertThat(m.text).doesNotContain("s3cr3t value").doesNotContain("API_TOKEN").doesNotContain(aliceKey);
+        assertThat(m.value("antrieb_provision_seconds_count", Map.of("outcome", "ok"))).isEqualTo(1);
+        assertThat(m.value("antrieb_provision_seconds_sum", Map.of("outcome", "ok"))).isPositive();
+        // hostname ... exit 3, the secret one, the 80 KB script
+        assertThat(m.value("antrieb_exec_seconds_count", Map.of())).isEqualTo(3);
+        assertThat(m.value("antrieb_exec_seconds_count", Map.of("outcome", "nonzero"))).isEqualTo(1);
+        assertThat(m.value("antrieb_exec_seconds_bucket", Map.of("outcome", "ok", "le", "+Inf"))).isEqualTo(2);
+        assertThat(m.value("antrieb_clusters_live", Map.of())).isEqualTo(1);
+        assertThat(m.value("antrieb_nodes_live", Map.of())).isEqualTo(1);
+        assertThat(m.names()).contains("antrieb_tool_failures_total", "antrieb_validation_runs_total");
+        assertThat(m.value("antrieb_tool_failures_total", Map.of())).as("the malformed battery's tool-argument cases").isPositive();
+    }
+
+    @Test
+    @Order(4)
     void searchListsTheAccountsClusters() {
         assertThat(ids(ok(call(alice, "search", Map.of("type", "cluster"))))).containsExactly(aliceCluster);
         assertThat(ids(ok(call(bob, "search", Map.of("type", "cluster"))))).isEmpty();

@@ -69,6 +69,7 @@ public final class AntriebTools {
     private final ClusterRegistry registry;
     private final Catalog catalog;
     private final CommandLog commandLog;
+    private final ServerMetrics metrics;
     private final JsonSchemaValidator validator = McpJsonDefaults.getSchemaValidator();
     private final List<Definition> definitions;
 
@@ -76,19 +77,21 @@ public final class AntriebTools {
      * @param schemaLimits the limits the schemas advertise (node counts); each account's own limits are enforced on top
      */
     public AntriebTools(ClusterSource antrieb, ClusterRegistry registry, Catalog catalog, CommandLog commandLog, AccountLimits schemaLimits) {
-        this(antrieb, registry, catalog, commandLog, schemaLimits, null);
+        this(antrieb, registry, catalog, commandLog, schemaLimits, null, new ServerMetrics(registry));
     }
 
     /**
      * @param schemaLimits the limits the schemas advertise (node counts); each account's own limits are enforced on top
      * @param model        the model {@code validate}'s converge uses, or null when the server has none
+     * @param metrics      where calls, provisions and commands are counted and timed
      */
     public AntriebTools(ClusterSource antrieb, ClusterRegistry registry, Catalog catalog, CommandLog commandLog, AccountLimits schemaLimits,
-                        dev.langchain4j.model.chat.ChatModel model) {
+                        dev.langchain4j.model.chat.ChatModel model, ServerMetrics metrics) {
         this.antrieb = antrieb;
         this.registry = registry;
         this.catalog = catalog;
         this.commandLog = commandLog;
+        this.metrics = metrics;
         List<String> images = antrieb.images();
         List<Definition> defs = new ArrayList<>();
         defs.add(new Definition(loadTool("provision", schemaLimits, images), this::provision));
@@ -96,7 +99,7 @@ public final class AntriebTools {
         defs.add(new Definition(loadTool("save", schemaLimits, images), this::save));
         defs.add(new Definition(loadTool("search", schemaLimits, images), this::search));
         defs.add(new Definition(loadTool("delete", schemaLimits, images), this::delete));
-        defs.add(new Definition(loadTool("validate", schemaLimits, images), new ValidateTool(antrieb, registry, commandLog, model)::call));
+        defs.add(new Definition(loadTool("validate", schemaLimits, images), new ValidateTool(antrieb, registry, commandLog, model, metrics)::call));
         this.definitions = List.copyOf(defs);
     }
 
@@ -166,6 +169,24 @@ public final class AntriebTools {
     // ---- dispatch --------------------------------------------------------------------------------
 
     private CallToolResult call(Definition d, Account account, Map<String, Object> arguments) {
+        String tool = d.tool().name();
+        CallToolResult r;
+        try {
+            r = dispatch(d, account, arguments);
+        } catch (McpError e) {
+            metrics.toolCalled(tool, e.getJsonRpcError() != null && Integer.valueOf(CLUSTER_EXPIRED_CODE).equals(e.getJsonRpcError().code())
+                    ? "cluster_expired" : "jsonrpc_error");
+            throw e;
+        }
+        String cause = null;
+        if (Boolean.TRUE.equals(r.isError()) && r.structuredContent() instanceof Map<?, ?> body && body.get("error") instanceof String code) {
+            cause = code;
+        }
+        metrics.toolCalled(tool, Boolean.TRUE.equals(r.isError()) && cause == null ? "failed" : cause);
+        return r;
+    }
+
+    private CallToolResult dispatch(Definition d, Account account, Map<String, Object> arguments) {
         Map<String, Object> args = arguments == null ? Map.of() : arguments;
         String tool = d.tool().name();
         // The SDK's own input validation answers in plain text; clients parse a JSON object, so validate here.
@@ -218,7 +239,17 @@ public final class AntriebTools {
     private CallToolResult provision(Account account, Map<String, Object> args) {
         ClusterSpec requested = ClusterArguments.toSpec(args.get("cluster"), args.get("networks"), args.get("nics"), account.limits(), null);
         // Core resolves saved names in the account's namespace and refuses other accounts' (forbidden_namespace).
-        Cluster c = registry.provision(account, () -> antrieb.provision(requested, account.namespace()));
+        long started = System.nanoTime();
+        Cluster c;
+        try {
+            c = registry.provision(account, () -> antrieb.provision(requested, account.namespace()));
+        } catch (LimitExceededException | InvalidSpecException | sh.antrieb.CatalogException e) {
+            throw e; // refused before anything was made: not a provision
+        } catch (RuntimeException e) {
+            metrics.provisionFailed(Duration.ofNanos(System.nanoTime() - started));
+            throw e;
+        }
+        metrics.provisioned(c);
         ClusterSpec spec = c.spec();
         log.info("account {}: provisioned cluster {} ({}) in {} ms", account.name(), c.id(), spec, c.provisionTime().toMillis());
         // The account's TTL as asked; the deadline itself is kept to whole seconds, so the difference may be 599.6 s.
@@ -308,6 +339,7 @@ public final class AntriebTools {
         ExecOptions options = secretEnv.isEmpty() ? ExecOptions.DEFAULTS : ExecOptions.DEFAULTS.withSecretEnv(secretEnv);
         ExecResult result = c.exec(node, command, options);
         commandLog.record(account, sessionId, result, secretEnv.keySet());
+        metrics.executed(result);
         log.info("account {}: cluster {}: {}", account.name(), sessionId, result.summary());
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("node", result.node());

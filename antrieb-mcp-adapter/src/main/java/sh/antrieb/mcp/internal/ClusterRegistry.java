@@ -145,6 +145,18 @@ public final class ClusterRegistry {
         return out;
     }
 
+    /** Every account's open clusters, oldest first (for the server's gauges). */
+    public List<Cluster> listAll() {
+        List<Cluster> out = new ArrayList<>();
+        for (Owned o : List.copyOf(clusters.values())) {
+            if (o.cluster.isOpen()) {
+                out.add(o.cluster);
+            }
+        }
+        out.sort(Comparator.comparing(Cluster::createdAt));
+        return out;
+    }
+
     private List<String> openIds(Account account) {
         return list(account).stream().map(Cluster::id).toList();
     }

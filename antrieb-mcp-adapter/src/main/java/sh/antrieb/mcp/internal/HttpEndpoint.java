@@ -6,6 +6,8 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
 import java.util.stream.Stream;
 
 import org.apache.catalina.Context;
@@ -22,7 +24,7 @@ import org.slf4j.LoggerFactory;
 import jakarta.servlet.Filter;
 import jakarta.servlet.http.HttpServlet;
 
-/** An embedded Tomcat serving one servlet at {@code /mcp} behind filters on every path, applied in order. */
+/** An embedded Tomcat serving servlets (the MCP one at {@code /mcp}, {@code /metrics}, ...), each behind filters of its own. */
 public final class HttpEndpoint implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HttpEndpoint.class);
     /** The path of the MCP endpoint. */
@@ -39,12 +41,36 @@ public final class HttpEndpoint implements AutoCloseable {
     }
 
     /**
-     * Starts serving {@code servlet} at {@code bind:port}{@value #PATH}, {@code filters} in front of every path
+     * One servlet at {@code urlPatterns} (servlet URL patterns, e.g. {@code /mcp}, {@code /dash/*}), with {@code filters}
+     * in front of it, the first one first.
+     */
+    public record Mount(String name, HttpServlet servlet, List<String> urlPatterns, List<Filter> filters) {
+        /** Validates the mount. */
+        public Mount {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(servlet, "servlet");
+            urlPatterns = List.copyOf(urlPatterns);
+            filters = List.copyOf(filters);
+        }
+    }
+
+    /**
+     * Starts serving {@code servlet} at {@code bind:port}{@value #PATH}, {@code filters} in front of it
      * (the first one first).
      *
      * @param port 0 for any free port
      */
     public static HttpEndpoint start(String bind, int port, HttpServlet servlet, Filter... filters) {
+        return start(bind, port, List.of(new Mount("mcp", servlet, List.of(PATH), List.of(filters))));
+    }
+
+    /**
+     * Starts serving {@code mounts} at {@code bind:port}; paths no mount names answer 404. The first mount is the
+     * one whose URL {@link #uri()} gives.
+     *
+     * @param port 0 for any free port
+     */
+    public static HttpEndpoint start(String bind, int port, List<Mount> mounts) {
         Path base;
         try {
             base = Files.createTempDirectory("antrieb-mcp-tomcat-");
@@ -63,26 +89,32 @@ public final class HttpEndpoint implements AutoCloseable {
 
         Context ctx = tomcat.addContext("", base.toString());
         if (ctx instanceof StandardContext sc) {
-            // One servlet of our own, no web application to unload: skip the leak hunt and its warnings at stop.
+            // Servlets of our own, no web application to unload: skip the leak hunt and its warnings at stop.
             sc.setClearReferencesThreadLocals(false);
             sc.setClearReferencesRmiTargets(false);
         }
-        Wrapper wrapper = Tomcat.addServlet(ctx, "mcp", servlet);
-        wrapper.setAsyncSupported(true);
-        wrapper.setLoadOnStartup(1);
-        ctx.addServletMappingDecoded(PATH, "mcp");
-
-        for (int i = 0; i < filters.length; i++) {
-            FilterDef def = new FilterDef();
-            def.setFilterName("antrieb-filter-" + i);
-            def.setFilter(filters[i]);
-            def.setAsyncSupported("true");
-            ctx.addFilterDef(def);
-            FilterMap map = new FilterMap();
-            map.setFilterName("antrieb-filter-" + i);
-            map.addURLPattern("/*");
-            ctx.addFilterMap(map);
+        for (Mount m : mounts) {
+            Wrapper wrapper = Tomcat.addServlet(ctx, m.name(), m.servlet());
+            wrapper.setAsyncSupported(true);
+            wrapper.setLoadOnStartup(1);
+            for (String pattern : m.urlPatterns()) {
+                ctx.addServletMappingDecoded(pattern, m.name());
+            }
+            for (int i = 0; i < m.filters().size(); i++) {
+                String filterName = m.name() + "-filter-" + i;
+                FilterDef def = new FilterDef();
+                def.setFilterName(filterName);
+                def.setFilter(m.filters().get(i));
+                def.setAsyncSupported("true");
+                ctx.addFilterDef(def);
+                FilterMap map = new FilterMap();
+                map.setFilterName(filterName);
+                map.addServletName(m.name());
+                ctx.addFilterMap(map);
+            }
         }
+        String firstPath = mounts.isEmpty() || mounts.get(0).urlPatterns().isEmpty() ? "/"
+                : mounts.get(0).urlPatterns().get(0).replace("/*", "");
 
         try {
             tomcat.start();
@@ -98,12 +130,12 @@ public final class HttpEndpoint implements AutoCloseable {
             throw new IllegalStateException("cannot listen on " + bind + ":" + port + " (is the port in use?)");
         }
         String host = bind.contains(":") ? "[" + bind + "]" : bind;
-        URI uri = URI.create("http://" + host + ":" + actual + PATH);
-        log.info("MCP streamable HTTP endpoint at {}", uri);
+        URI uri = URI.create("http://" + host + ":" + actual + firstPath);
+        log.info("HTTP endpoint at {} ({})", uri, mounts.stream().map(m -> String.join(" ", m.urlPatterns())).toList());
         return new HttpEndpoint(tomcat, base, uri);
     }
 
-    /** The endpoint's URL, e.g. {@code http://127.0.0.1:8470/mcp}. */
+    /** The first mount's URL, e.g. {@code http://127.0.0.1:8470/mcp}. */
     public URI uri() {
         return uri;
     }

@@ -39,8 +39,10 @@ final class ValidateTool {
     private final ClusterRegistry registry;
     private final CommandLog commandLog;
     private final ChatModel model;
+    private final ServerMetrics metrics;
 
-    ValidateTool(ClusterSource antrieb, ClusterRegistry registry, CommandLog commandLog, ChatModel model) {
+    ValidateTool(ClusterSource antrieb, ClusterRegistry registry, CommandLog commandLog, ChatModel model, ServerMetrics metrics) {
+        this.metrics = metrics;
         this.antrieb = antrieb;
         this.registry = registry;
         this.commandLog = commandLog;
@@ -79,6 +81,7 @@ final class ValidateTool {
             if (converge == null) {
                 Findings f = Validation.of(code).on(spec).verify(checks).idempotence(idempotence).build().run(provision);
                 logCommands(account, f);
+                metrics.validated("validate", f.passed() ? "passed" : "failed", 1);
                 log.info("account {}: validate on {}: {}", account.name(), f.clusterId(), f.passed() ? "passed" : f.failures().get(0).summary());
                 return AntriebTools.ok(Json.readMap(f.toJson()));
             }
@@ -92,9 +95,10 @@ final class ValidateTool {
                     .idempotence(idempotence).model(model).maxIterations(max).run(provision);
             for (Iteration i : c.iterations()) {
                 logCommands(account, i.findings());
-                i.troubleshootCommands().forEach(r -> commandLog.record(account, i.clusterId(), r, Set.of()));
+                i.troubleshootCommands().forEach(r -> record(account, i.clusterId(), r));
             }
             c.proof().ifPresent(p -> logCommands(account, p));
+            metrics.validated("converge", c.stop().id(), c.iterations().size());
             log.info("account {}: validate converge: {}", account.name(), c);
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("verified", c.verified());
@@ -110,10 +114,15 @@ final class ValidateTool {
 
     private void logCommands(Account account, Findings f) {
         for (Findings.StepRun s : f.steps()) {
-            s.results().forEach(r -> commandLog.record(account, f.clusterId(), r, Set.of()));
+            s.results().forEach(r -> record(account, f.clusterId(), r));
         }
         for (ExecResult r : f.verify()) {
-            commandLog.record(account, f.clusterId(), r, Set.of());
+            record(account, f.clusterId(), r);
         }
+    }
+
+    private void record(Account account, String clusterId, ExecResult r) {
+        commandLog.record(account, clusterId, r, Set.of());
+        metrics.executed(r);
     }
 }
