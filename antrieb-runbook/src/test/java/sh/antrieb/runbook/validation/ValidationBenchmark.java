@@ -74,7 +74,7 @@ public final class ValidationBenchmark {
             row("model", c.modelTime(), wall);
             row("teardown", c.teardownTime(), wall);
             row("engine", c.engineTime(), wall);
-            row("  of which its commands", Duration.ofMillis(engineCommands), wall);
+            row("  its commands, summed", Duration.ofMillis(engineCommands), wall); // per node: they run on the nodes at once
             for (Iteration i : c.iterations()) {
                 System.out.printf(Locale.ROOT, "iteration %d on %s: %s, provision %.1f s, passes %.1f s%n", i.number(), i.clusterId(),
                         i.passed() ? "passed" : i.findings().failures().get(0).summary(), i.findings().provisionTime().toMillis() / 1000.0,
