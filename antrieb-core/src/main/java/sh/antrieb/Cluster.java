@@ -73,6 +73,22 @@ public interface Cluster extends AutoCloseable {
                 + "only clusters provisioned by an Antrieb client have disks");
     }
 
+    /**
+     * Failure scenarios made at the host: partitions, isolated nodes, bad links, power-off and pause; see
+     * {@link Faults}. {@link #close()} removes them with the cluster.
+     *
+     * <pre>{@code
+     * cluster.faults().partition("node1", "node2");
+     * cluster.faults().heal();
+     * }</pre>
+     *
+     * @throws UnsupportedOperationException for clusters not made by an {@link Antrieb} client
+     */
+    default Faults faults() {
+        throw new UnsupportedOperationException("this cluster (" + getClass().getSimpleName() + ") cannot inject faults: "
+                + "only clusters provisioned by an Antrieb client have host-side networks and VMs");
+    }
+
     /** The spec the cluster was made from. */
     ClusterSpec spec();
 

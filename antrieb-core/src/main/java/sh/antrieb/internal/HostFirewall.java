@@ -181,10 +181,48 @@ public final class HostFirewall {
         return available;
     }
 
+    /**
+     * Applies an nft script of the cluster's own labelled tables (its faults table: {@link FaultRules}), which the
+     * sweep removes with the firewall tables.
+     *
+     * @throws HostNotReadyException when nft cannot be used here
+     */
+    static void applyScript(String script) {
+        if (!available()) {
+            throw new HostNotReadyException("network faults need nftables on the libvirt host, and nft is not usable on this machine:"
+                    + " run Antrieb as root and install nftables (bin/setup-host does)");
+        }
+        nft(script, "-f", "-");
+    }
+
+    /**
+     * Runs {@code tc} on this machine (traffic control on the guests' TAP devices, for faults).
+     *
+     * @throws HostNotReadyException when tc fails; for a queueing discipline the kernel lacks (netem), naming it
+     */
+    static void tc(List<String> args) {
+        try {
+            run("tc", null, args);
+        } catch (HostNotReadyException e) {
+            if (args.contains("netem") && String.valueOf(e.getMessage()).contains("unknown")) {
+                throw new HostNotReadyException("this host cannot delay packets: its kernel has no netem queueing discipline ("
+                        + e.getMessage() + "). Load it with `modprobe sch_netem` (Debian's kernels ship it as a module); a kernel"
+                        + " built without CONFIG_NET_SCH_NETEM cannot delay at all, but Link.lossOf(...) works without it", e);
+            }
+            throw e;
+        }
+    }
+
     private static String nft(String stdin, String... args) {
+        return run("nft", stdin, List.of(args));
+    }
+
+    private static String run(String tool, String stdin, List<String> args) {
         List<String> cmd = new ArrayList<>();
-        cmd.add("nft");
-        cmd.addAll(List.of(args));
+        cmd.add(tool);
+        cmd.addAll(args);
+        String what = tool + " " + String.join(" ", args);
+        String pkg = tool.equals("tc") ? "iproute2" : "nftables";
         try {
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
             try (OutputStream in = p.getOutputStream()) {
@@ -198,19 +236,19 @@ public final class HostFirewall {
             }
             if (!p.waitFor(30, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
-                throw new HostNotReadyException("nft " + String.join(" ", args) + " hung");
+                throw new HostNotReadyException(what + " hung");
             }
             String text = out.toString(StandardCharsets.UTF_8);
             if (p.exitValue() != 0) {
-                throw new HostNotReadyException("nft " + String.join(" ", args) + " failed (exit " + p.exitValue() + "): "
-                        + text.strip() + "; Antrieb needs nftables and root on the libvirt host (bin/setup-host installs it)");
+                throw new HostNotReadyException(what + " failed (exit " + p.exitValue() + "): "
+                        + text.strip() + "; Antrieb needs " + pkg + " and root on the libvirt host (bin/setup-host installs it)");
             }
             return text;
         } catch (IOException e) {
-            throw new HostNotReadyException("cannot run nft: " + e.getMessage() + "; install nftables (bin/setup-host does)");
+            throw new HostNotReadyException("cannot run " + tool + ": " + e.getMessage() + "; install " + pkg + " (bin/setup-host does)");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new HostNotReadyException("interrupted while running nft");
+            throw new HostNotReadyException("interrupted while running " + tool);
         }
     }
 }

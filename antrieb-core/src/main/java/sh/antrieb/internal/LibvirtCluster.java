@@ -52,6 +52,9 @@ public final class LibvirtCluster implements Cluster {
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile String closeReason = "was closed";
     private volatile ImageSaver imageSaver;
+    private final ClusterFaults faults;
+    /** The definitions of powered-off nodes' domains, to start them again. */
+    private final Map<String, String> poweredOff = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** Saves a node's disk as an image (the client's catalog). */
     @FunctionalInterface
@@ -62,7 +65,7 @@ public final class LibvirtCluster implements Cluster {
 
     LibvirtCluster(ClusterLabel label, ClusterSpec spec, Accelerator accelerator, List<Member> members,
                    Instant createdAt, Duration provisionTime, LibvirtHost host, Settings settings,
-                   ExecutorService executor, Consumer<LibvirtCluster> onClose) {
+                   ExecutorService executor, Consumer<LibvirtCluster> onClose, NetworkPlan plan) {
         this.label = label;
         this.spec = spec;
         this.accelerator = accelerator;
@@ -76,6 +79,7 @@ public final class LibvirtCluster implements Cluster {
         this.settings = settings;
         this.executor = executor;
         this.onClose = onClose;
+        this.faults = new ClusterFaults(label.id(), label, plan, new FaultBackend());
     }
 
     /** The cluster's label. */
@@ -115,10 +119,16 @@ public final class LibvirtCluster implements Cluster {
         if (left.compareTo(timeout) < 0) {
             timeout = left.isNegative() || left.isZero() ? Duration.ofSeconds(1) : left;
         }
-        Map<String, String> env = new LinkedHashMap<>(m.env());
-        env.putAll(options.env());
-        env.putAll(options.secretEnv());
-        ExecResult r = m.channel().exec(command, env, timeout);
+        String down = faults.unreachable(node);
+        ExecResult r;
+        if (down != null) {
+            r = new ExecResult(node, command, -1, "", "[antrieb: " + down + "]\n", Instant.now(), Duration.ZERO, false);
+        } else {
+            Map<String, String> env = new LinkedHashMap<>(m.env());
+            env.putAll(options.env());
+            env.putAll(options.secretEnv());
+            r = m.channel().exec(command, env, timeout);
+        }
         if (!isOpen()) {
             throw new ClusterExpiredException(id(), closeReason);
         }
@@ -203,6 +213,111 @@ public final class LibvirtCluster implements Cluster {
             throw new UnsupportedOperationException("cluster " + id() + " has no catalog to save into");
         }
         return saver.save(this, node, name, commands, description);
+    }
+
+    @Override
+    public sh.antrieb.Faults faults() {
+        return faults;
+    }
+
+    /** Faults on this cluster's host: nft and tc on this machine, power and pause through libvirt. */
+    private final class FaultBackend implements ClusterFaults.Backend {
+        @Override
+        public void checkOpen() {
+            LibvirtCluster.this.checkOpen();
+        }
+
+        @Override
+        public void nft(String script) {
+            requireLocal();
+            HostFirewall.applyScript(script);
+        }
+
+        @Override
+        public void tc(List<String> args) {
+            requireLocal();
+            HostFirewall.tc(args);
+        }
+
+        private void requireLocal() {
+            if (!host.isLocal()) {
+                throw new UnsupportedOperationException("network faults need nft and tc on the libvirt host, and " + host.uri()
+                        + " is remote: only powerOff/powerOn and freeze/thaw work on clusters there");
+            }
+        }
+
+        @Override
+        public void powerOff(String node) {
+            String domain = label.name(node);
+            String xml = host.domainDefinition(domain);
+            if (xml == null) {
+                throw new sh.antrieb.AntriebException(node + " of cluster " + id() + " has no VM (domain " + domain
+                        + " is gone): it cannot be powered off");
+            }
+            poweredOff.put(node, xml);
+            member(node).channel().reset();
+            host.destroyDomain(domain);
+        }
+
+        @Override
+        public void start(String node) {
+            String domain = label.name(node);
+            String xml = poweredOff.get(node);
+            if (xml == null) {
+                throw new IllegalStateException(node + " was not powered off by faults().powerOff");
+            }
+            if (!host.isDomainActive(domain)) {
+                // Like a booted node: libvirtd destroys it when this client's connection closes (the JVM dies).
+                host.createDomain(xml, true);
+            }
+        }
+
+        @Override
+        public void awaitUp(String node) {
+            String domain = label.name(node);
+            Member m = member(node);
+            Duration timeout = settings.bootTimeoutFor(accelerator);
+            long t0 = System.nanoTime();
+            long deadline = t0 + timeout.toNanos();
+            String why = null;
+            while (why == null) {
+                if (m.channel().tryConnect(Duration.ofSeconds(10))) {
+                    log.info("{} answered SSH {} ms after powerOn", node, (System.nanoTime() - t0) / 1_000_000);
+                    m.channel().prepareAgent();
+                    poweredOff.remove(node);
+                    return;
+                }
+                if (!isOpen()) {
+                    throw new ClusterExpiredException(id(), closeReason);
+                }
+                if (!host.isDomainActive(domain)) {
+                    why = "its VM stopped while booting";
+                } else if (System.nanoTime() > deadline) {
+                    why = "it did not answer SSH within " + timeout.toSeconds() + " s (" + accelerator + ")";
+                } else {
+                    try {
+                        Thread.sleep(200);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        why = "interrupted while waiting for it";
+                    }
+                }
+            }
+            String console = consoleTail(node, 30);
+            host.destroyDomain(domain);
+            throw new sh.antrieb.ProvisionException(node + " of cluster " + id() + " did not come up after powerOn: " + why
+                    + "; it is powered off again (powerOn retries). See its console below", Map.of(node, console), null);
+        }
+
+        @Override
+        public void freeze(String node) {
+            host.suspendDomain(label.name(node));
+        }
+
+        @Override
+        public void thaw(String node) {
+            host.resumeDomain(label.name(node));
+        }
     }
 
     @Override

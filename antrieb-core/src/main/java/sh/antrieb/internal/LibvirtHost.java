@@ -686,6 +686,41 @@ public final class LibvirtHost implements AutoCloseable {
         });
     }
 
+    /**
+     * The definition of a running domain as it would be created again ({@code virsh dumpxml --inactive}: no
+     * runtime state), or null when there is no such domain.
+     */
+    public String domainDefinition(String name) {
+        return withObject("read domain " + name, true, c -> c.domainLookupByName(name), Domain::free,
+                dom -> dom.getXMLDesc(Domain.XMLFlags.INACTIVE), null);
+    }
+
+    /** Pauses a running domain ({@code virsh suspend}). */
+    public void suspendDomain(String name) {
+        boolean found = withObject("suspend domain " + name, true, c -> c.domainLookupByName(name), Domain::free, dom -> {
+            if (dom.getInfo().state != org.libvirt.DomainInfo.DomainState.VIR_DOMAIN_PAUSED) {
+                dom.suspend();
+            }
+            return true;
+        }, false);
+        if (!found) {
+            throw new AntriebException("domain " + name + " is not running: it could not be paused");
+        }
+    }
+
+    /** Resumes a paused domain ({@code virsh resume}). */
+    public void resumeDomain(String name) {
+        boolean found = withObject("resume domain " + name, true, c -> c.domainLookupByName(name), Domain::free, dom -> {
+            if (dom.getInfo().state == org.libvirt.DomainInfo.DomainState.VIR_DOMAIN_PAUSED) {
+                dom.resume();
+            }
+            return true;
+        }, false);
+        if (!found) {
+            throw new AntriebException("domain " + name + " is not running: it could not be resumed");
+        }
+    }
+
     /** Whether a domain of that name is running. */
     public boolean isDomainActive(String name) {
         return withObject("look up domain " + name, true, c -> c.domainLookupByName(name), Domain::free,

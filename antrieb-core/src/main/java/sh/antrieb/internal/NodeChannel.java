@@ -349,6 +349,23 @@ public final class NodeChannel implements AutoCloseable {
         };
     }
 
+    /**
+     * Drops the session and its exec agent (commands running over them end with exit code -1), keeping the
+     * channel usable: the next command connects again. For a node whose VM was just powered off, whose session
+     * would otherwise wait for TCP to give up.
+     */
+    public synchronized void reset() {
+        if (agent != null) {
+            agent.close();
+            agent = null;
+        }
+        if (session != null) {
+            session.close(true);
+            session = null;
+        }
+        agentTriedOn = null;
+    }
+
     @Override
     public synchronized void close() {
         closed = true;

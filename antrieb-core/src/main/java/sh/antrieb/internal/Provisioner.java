@@ -277,7 +277,7 @@ public final class Provisioner {
         if (template == null) {
             members.forEach(m -> m.channel().prepareAgent());
         }
-        return new LibvirtCluster(label, spec, accelerator, members, createdAt, took, host, settings, executor, onClose);
+        return new LibvirtCluster(label, spec, accelerator, members, createdAt, took, host, settings, executor, onClose, plan);
     }
 
     /** How long a restored node may take to answer SSH before it is booted cold instead. */
