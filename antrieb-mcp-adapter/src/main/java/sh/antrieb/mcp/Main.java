@@ -1,303 +1,346 @@
 package sh.antrieb.mcp;
 
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import picocli.AutoComplete;
+import picocli.CommandLine;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 import sh.antrieb.Antrieb;
-import sh.antrieb.ImageAliases;
 import sh.antrieb.AntriebException;
+import sh.antrieb.ImageAliases;
+import sh.antrieb.InvalidSpecException;
 import sh.antrieb.VmSize;
 import sh.antrieb.mcp.internal.Json;
 
 /**
- * The {@code bin/antrieb-mcp} command: {@code stdio}, {@code http}, {@code key create|list|revoke} and
- * {@code log}. Logs go to stderr; in {@code stdio} mode stdout carries nothing but the protocol.
+ * The {@code bin/antrieb-mcp} command, on picocli: {@code stdio}, {@code http}, {@code key create|list|revoke},
+ * {@code log} and {@code generate-completion} (a bash/zsh completion script). Exit codes: 0 success, 1 failure,
+ * 2 usage error. Logs go to stderr; in {@code stdio} mode stdout carries nothing but the protocol.
+ *
+ * <p>Every default shown by {@code --help} comes from the constant that the server itself uses
+ * ({@link AccountLimits#DEFAULTS}, {@link VmSize#DEFAULT}, {@link #DEFAULT_PORT}, ...), through {@link Defaults}.
  */
-public final class Main {
+@Command(name = "antrieb-mcp", mixinStandardHelpOptions = true, sortOptions = false, versionProvider = Main.Version.class,
+        description = "Antrieb's MCP server: the tools provision, exec, save, search, delete, validate and fault over MCP.",
+        subcommands = {Main.Stdio.class, Main.Http.class, Main.Key.class, Main.Log.class, AutoComplete.GenerateCompletion.class},
+        footer = {"", "Run 'antrieb-mcp <command> --help' for a command's options."})
+public final class Main implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(Main.class);
     /** Default HTTP port. */
     public static final int DEFAULT_PORT = 8470;
+    /** Default address the HTTP server listens on. */
+    public static final String DEFAULT_BIND = "127.0.0.1";
     /** Default number of clusters the whole server holds at once, across accounts. */
     public static final int DEFAULT_HOST_CLUSTERS = 8;
+    /** Default time one model reply may take: local models are slow. */
+    public static final Duration DEFAULT_MODEL_TIMEOUT = Duration.ofMinutes(10);
+    /** Default number of commands {@code log} prints. */
+    public static final int DEFAULT_LOG_TAIL = 50;
     /** The environment variable holding the model's API key (never a flag: flags show in process lists). */
     public static final String MODEL_KEY_ENV = "ANTRIEB_MODEL_API_KEY";
+    /** The environment variable naming the state directory when {@code --state-dir} is not given. */
+    public static final String STATE_DIR_ENV = "ANTRIEB_MCP_STATE_DIR";
 
-    private static final String USAGE = """
-            Usage: antrieb-mcp <command> [options]
+    private static final String HOST_FOOTER = "The libvirt host is $ANTRIEB_LIBVIRT_URI (default qemu:///system); images are cached in "
+            + "$ANTRIEB_IMAGE_CACHE (default /var/cache/antrieb/images).";
 
-            Antrieb's MCP server: the tools provision, exec, save, search, delete and validate over MCP.
-
-            Commands:
-              stdio                 serve MCP on stdin/stdout for one local user (for clients that spawn it)
-              http                  serve MCP over streamable HTTP at /mcp, with API keys
-              key create            create an API key for an account (prints the key once)
-              key list              list keys (ids and accounts, never the keys)
-              key revoke            remove a key
-              log                   print an account's command log (JSON lines)
-
-            Run 'antrieb-mcp <command> --help' for a command's options.
-            """;
-
-    private static final String SERVER_OPTIONS = """
-              --state-dir DIR            keys and command logs (default $ANTRIEB_MCP_STATE_DIR or /var/lib/antrieb/mcp)
-              --account-clusters N       concurrent clusters per account (default 2)
-              --max-nodes N              nodes per cluster, plus one controller node (default 4)
-              --ttl-minutes N            hard TTL of every cluster (default 10)
-              --max-clusters N           clusters the whole server holds at once, all accounts (default 8)
-              --vcpus N                  vCPUs per VM (default 4)
-              --memory-mib N             memory per VM in MiB (default 2048)
-              --disk-gib N               disk per VM in GiB (default 20)
-              --boot-timeout-seconds N   how long a node may take to answer SSH (default: 120 with KVM, 300 without)
-              --exec-timeout-seconds N   a command running longer is stopped, exit_code -1 (default 600)
-              --image-alias NAME=IMAGE   provision IMAGE when a client asks for NAME, e.g. ubuntu24.04=debian13
-                                         (off by default: unknown names are errors; a mapped node says so in
-                                         node_images and warnings); repeatable
-              --model-base-url URL       an OpenAI-compatible endpoint (.../v1) for validate's converge
-              --model-name NAME          the model to ask there (with --model-base-url)
-              --model-timeout-seconds N  how long one model reply may take (default 600: local models are slow)
-                                         The model's API key is read from $ANTRIEB_MODEL_API_KEY (none if unset).
-            The libvirt host is $ANTRIEB_LIBVIRT_URI (default qemu:///system); images are cached in
-            $ANTRIEB_IMAGE_CACHE (default /var/cache/antrieb/images).
-            """;
-
-    private static final String STDIO_USAGE = """
-            Usage: antrieb-mcp stdio [options]
-
-            Serves MCP on stdin/stdout as the local account ('local'): no key needed. Ends at end of input
-            or SIGTERM, destroying the clusters it made. Logs go to stderr.
-
-            Options:
-            """ + SERVER_OPTIONS;
-
-    private static final String HTTP_USAGE = """
-            Usage: antrieb-mcp http [--port N] [--bind ADDR] [options]
-
-            Serves MCP over streamable HTTP at http://ADDR:PORT/mcp, and Prometheus metrics at /metrics.
-            Every request needs 'Authorization: Bearer <key>' (see 'antrieb-mcp key create'). Ends at
-            SIGTERM, destroying the clusters it made.
-
-            Options:
-              --port N                   port (default 8470; 0 picks a free one, see the log)
-              --bind ADDR                address to listen on (default 127.0.0.1)
-              --allowed-origin ORIGIN    also accept browser requests from ORIGIN, e.g. https://app.example.com
-                                         ('scheme://host:*' for any port; loopback origins are always accepted);
-                                         repeatable
-              --allowed-host HOST        also accept Host: HOST ('host:*' for any port; localhost, 127.0.0.1,
-                                         [::1] and the bind address are always accepted); repeatable
-            """ + SERVER_OPTIONS;
-
-    private static final String KEY_CREATE_USAGE = """
-            Usage: antrieb-mcp key create --account NAME [--namespace NS] [limits] [--state-dir DIR]
-
-            Creates an API key for account NAME (created when new) and prints it on stdout, once: only its
-            SHA-256 is stored. The account's namespace (default: its name) holds its saved artifacts.
-
-            Options:
-              --account NAME             account name: lowercase letters, digits, '-'
-              --namespace NS             namespace of a new account (default NAME)
-              --account-clusters N       this account's concurrent clusters
-              --max-nodes N              this account's nodes per cluster (plus one controller)
-              --ttl-minutes N            this account's cluster TTL
-                                         (any limit given stores all three for the account, the others at their defaults)
-              --state-dir DIR            (default $ANTRIEB_MCP_STATE_DIR or /var/lib/antrieb/mcp)
-            """;
-
-    private static final String KEY_LIST_USAGE = """
-            Usage: antrieb-mcp key list [--state-dir DIR]
-
-            Lists the keys: id, account, namespace, creation time. Keys themselves are never shown.
-            """;
-
-    private static final String KEY_REVOKE_USAGE = """
-            Usage: antrieb-mcp key revoke --id ID [--state-dir DIR]
-
-            Removes the key with id ID (see 'key list'); a running server refuses it from its next request on.
-            """;
-
-    private static final String LOG_USAGE = """
-            Usage: antrieb-mcp log --account NAME [--tail N] [--state-dir DIR]
-
-            Prints the last N (default 50) commands the account ran, one JSON object per line: time,
-            session_id, node, command, exit_code, duration_ms, timed_out, secret_env_names (never values).
-            The file is <state-dir>/accounts/NAME/commands.jsonl.
-            """;
+    @Spec
+    CommandSpec spec;
 
     private Main() {
     }
 
-    /** Runs the command; exits with 0 on success, 1 on failure, 2 on a usage error. */
+    /** Runs the command and exits with its code. */
     public static void main(String[] args) {
-        int code;
-        try {
-            code = run(args);
-        } catch (UsageException e) {
-            System.err.println("antrieb-mcp: " + e.getMessage());
-            System.err.println("Run 'antrieb-mcp --help' for usage.");
-            code = 2;
-        } catch (AntriebException | IllegalArgumentException | IllegalStateException e) {
-            System.err.println("antrieb-mcp: " + e.getMessage());
-            code = 1;
-        }
-        System.exit(code);
+        System.exit(commandLine().execute(args));
     }
 
-    static int run(String[] argv) {
-        List<String> args = List.of(argv);
-        if (args.isEmpty() || args.get(0).equals("--help") || args.get(0).equals("-h") || args.get(0).equals("help")) {
-            System.out.print(USAGE);
-            return args.isEmpty() ? 2 : 0;
-        }
-        String command = args.get(0);
-        List<String> rest = args.subList(1, args.size());
-        switch (command) {
-            case "stdio":
-                return stdio(Options.parse(rest, STDIO_USAGE, Set.of("--image-alias"), SERVER_FLAGS));
-            case "http":
-                return http(Options.parse(rest, HTTP_USAGE, Set.of("--allowed-origin", "--allowed-host", "--image-alias"), union(SERVER_FLAGS,
-                        Set.of("--port", "--bind", "--allowed-origin", "--allowed-host"))));
-            case "key":
-                if (rest.isEmpty() || rest.get(0).equals("--help") || rest.get(0).equals("-h")) {
-                    System.out.print(KEY_CREATE_USAGE + "\n" + KEY_LIST_USAGE + "\n" + KEY_REVOKE_USAGE);
-                    return rest.isEmpty() ? 2 : 0;
-                }
-                List<String> keyArgs = rest.subList(1, rest.size());
-                return switch (rest.get(0)) {
-                    case "create" -> keyCreate(Options.parse(keyArgs, KEY_CREATE_USAGE, Set.of(),
-                            Set.of("--account", "--namespace", "--account-clusters", "--max-nodes", "--ttl-minutes", "--state-dir")));
-                    case "list" -> keyList(Options.parse(keyArgs, KEY_LIST_USAGE, Set.of(), Set.of("--state-dir")));
-                    case "revoke" -> keyRevoke(Options.parse(keyArgs, KEY_REVOKE_USAGE, Set.of(), Set.of("--id", "--state-dir")));
-                    default -> throw new UsageException("unknown key command '" + rest.get(0) + "': use key create, key list or key revoke");
-                };
-            case "log":
-                return commandLog(Options.parse(rest, LOG_USAGE, Set.of(), Set.of("--account", "--tail", "--state-dir")));
-            default:
-                throw new UsageException("unknown command '" + command + "'");
-        }
-    }
-
-    private static final Set<String> SERVER_FLAGS = Set.of("--state-dir", "--account-clusters", "--max-nodes", "--ttl-minutes",
-            "--max-clusters", "--vcpus", "--memory-mib", "--disk-gib", "--boot-timeout-seconds", "--exec-timeout-seconds",
-            "--image-alias", "--model-base-url", "--model-name", "--model-timeout-seconds");
-
-    private static Set<String> union(Set<String> a, Set<String> b) {
-        Set<String> s = new java.util.HashSet<>(a);
-        s.addAll(b);
-        return s;
-    }
-
-    // ---- servers ---------------------------------------------------------------------------------
-
-    private static int stdio(Options o) {
-        if (o.help) {
-            System.out.print(STDIO_USAGE);
-            return 0;
-        }
-        // stdout is the protocol channel: whatever a library prints goes to stderr instead.
-        PrintStream protocol = System.out;
-        System.setOut(System.err);
-        Running r = start(o);
-        try {
-            r.server.serveStdio(System.in, protocol);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } finally {
-            r.stop();
-        }
-        return 0;
-    }
-
-    private static int http(Options o) {
-        if (o.help) {
-            System.out.print(HTTP_USAGE);
-            return 0;
-        }
-        int port = o.intValue("--port", DEFAULT_PORT, 0, 65535);
-        String bind = o.value("--bind", "127.0.0.1");
-        Running r = start(o);
-        try {
-            r.server.startHttp(bind, port);
-        } catch (RuntimeException e) {
-            r.stop();
-            throw e;
-        }
-        r.awaitStop();
-        return 0;
-    }
-
-    /** The OpenAI-compatible model of {@code --model-base-url}, or null without one. */
-    private static dev.langchain4j.model.chat.ChatModel model(Options o) {
-        if (!o.has("--model-base-url") && !o.has("--model-name")) {
-            return null;
-        }
-        if (!o.has("--model-base-url") || !o.has("--model-name")) {
-            throw new UsageException("--model-base-url and --model-name go together: give both, or neither");
-        }
-        String key = System.getenv(MODEL_KEY_ENV);
-        return dev.langchain4j.model.openai.OpenAiChatModel.builder()
-                .baseUrl(o.value("--model-base-url", null))
-                .modelName(o.value("--model-name", null))
-                .apiKey(key == null || key.isBlank() ? "none" : key)
-                .timeout(Duration.ofSeconds(o.intValue("--model-timeout-seconds", 600, 1, 86_400)))
-                .build();
-    }
-
-    private static Running start(Options o) {
-        AccountLimits limits = limits(o, AccountLimits.DEFAULTS);
-        VmSize defaults = VmSize.DEFAULT;
-        VmSize size = new VmSize(o.intValue("--vcpus", defaults.vcpus(), 1, 64), o.intValue("--memory-mib", defaults.memoryMiB(), 256, 1 << 20),
-                o.intValue("--disk-gib", defaults.diskGiB(), 1, 1 << 16));
-        Antrieb.Builder ab = Antrieb.builder()
-                .maxConcurrentClusters(o.intValue("--max-clusters", DEFAULT_HOST_CLUSTERS, 1, 1000))
-                .maxNodes(limits.maxNodes())
-                .defaultTtl(limits.ttl())
-                // Accounts' TTLs are enforced per account; the client's own cap only guards against nonsense.
-                .maxTtl(limits.ttl().compareTo(Duration.ofHours(24)) > 0 ? limits.ttl() : Duration.ofHours(24))
-                .defaultVmSize(size);
-        if (o.has("--boot-timeout-seconds")) {
-            ab.bootTimeout(Duration.ofSeconds(o.intValue("--boot-timeout-seconds", 300, 1, 86_400)));
-        }
-        if (o.has("--exec-timeout-seconds")) {
-            ab.execTimeout(Duration.ofSeconds(o.intValue("--exec-timeout-seconds", 600, 1, 86_400)));
-        }
-        ImageAliases aliases = ImageAliases.NONE;
-        for (String alias : o.values("--image-alias")) {
-            try {
-                aliases = aliases.with(alias);
-            } catch (sh.antrieb.InvalidSpecException e) {
-                throw new UsageException("--image-alias " + alias + ": " + e.getMessage());
+    /**
+     * The command line, ready to {@link CommandLine#execute(String...) execute}: usage errors print
+     * {@code antrieb-mcp: <problem>} and exit 2, failures of the work (bad values the library refuses, a host
+     * that cannot run VMs) print {@code antrieb-mcp: <problem>} and exit 1.
+     */
+    static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setDefaultValueProvider(new Defaults());
+        cl.setUsageHelpAutoWidth(true);
+        cl.setParameterExceptionHandler((e, args) -> {
+            PrintWriter err = e.getCommandLine().getErr();
+            err.println("antrieb-mcp: " + e.getMessage());
+            err.println("Run '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help' for usage.");
+            return 2;
+        });
+        cl.setExecutionExceptionHandler((e, c, parsed) -> {
+            if (e instanceof AntriebException || e instanceof IllegalArgumentException || e instanceof IllegalStateException) {
+                c.getErr().println("antrieb-mcp: " + e.getMessage());
+                return 1;
             }
-        }
-        ab.imageAliases(aliases);
-        Antrieb antrieb = ab.build();
-        // Saved artifacts live in the core catalog (the builder's default), one namespace per account.
-        AntriebMcpServer.Builder sb = AntriebMcpServer.builder(antrieb).stateDir(stateDir(o)).limits(limits);
-        sb.model(model(o));
-        o.values("--allowed-origin").forEach(sb::allowedOrigin);
-        o.values("--allowed-host").forEach(sb::allowedHost);
-        Running r;
-        try {
-            r = new Running(antrieb, sb.build());
-        } catch (RuntimeException e) {
-            antrieb.close();
             throw e;
+        });
+        return cl;
+    }
+
+    /** Without a command: the usage, as a usage error. */
+    @Override
+    public Integer call() {
+        throw new ParameterException(spec.commandLine(), "give a command: stdio, http, key or log");
+    }
+
+    /** A usage error of {@code spec}'s command: exit code 2. */
+    static ParameterException usage(CommandSpec spec, String message) {
+        return new ParameterException(spec.commandLine(), message);
+    }
+
+    /** {@code value} of option {@code name}, refused outside [{@code min}, {@code max}]. */
+    static int range(CommandSpec spec, String name, int value, int min, int max) {
+        if (value < min || value > max) {
+            throw usage(spec, name + " must be between " + min + " and " + max + ", was " + value);
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(r::stop, "antrieb-mcp-shutdown"));
-        return r;
+        return value;
+    }
+
+    // ---- shared options ----------------------------------------------------------------------------
+
+    /** {@code --state-dir}. */
+    static final class StateDir {
+        @Option(names = "--state-dir", paramLabel = "DIR",
+                description = "keys and command logs (default: $" + STATE_DIR_ENV + " or ${DEFAULT-VALUE})")
+        Path dir;
+    }
+
+    /** An account's limits: the server's defaults for accounts without their own, or a new key's account's. */
+    static final class Limits {
+        @Spec(Spec.Target.MIXEE)
+        CommandSpec spec;
+
+        @Option(names = "--account-clusters", paramLabel = "N", description = "concurrent clusters per account (default: ${DEFAULT-VALUE})")
+        int accountClusters;
+
+        @Option(names = "--max-nodes", paramLabel = "N", description = "nodes per cluster, plus one controller node (default: ${DEFAULT-VALUE})")
+        int maxNodes;
+
+        @Option(names = "--ttl-minutes", paramLabel = "N", description = "hard TTL of every cluster of the account (default: ${DEFAULT-VALUE})")
+        int ttlMinutes;
+
+        AccountLimits limits() {
+            return new AccountLimits(range(spec, "--account-clusters", accountClusters, 1, 1000), range(spec, "--max-nodes", maxNodes, 1, 64),
+                    Duration.ofMinutes(range(spec, "--ttl-minutes", ttlMinutes, 1, 24 * 60)));
+        }
+
+        /** Whether any of the limits was given on the command line. */
+        boolean given() {
+            CommandLine.ParseResult r = spec.commandLine().getParseResult();
+            return r.hasMatchedOption("--account-clusters") || r.hasMatchedOption("--max-nodes") || r.hasMatchedOption("--ttl-minutes");
+        }
+    }
+
+    /** The options of both servers. */
+    static final class ServerOptions {
+        @Spec(Spec.Target.MIXEE)
+        CommandSpec spec;
+
+        @Option(names = "--max-clusters", paramLabel = "N", description = "clusters the whole server holds at once, all accounts (default: ${DEFAULT-VALUE})")
+        int maxClusters;
+
+        @Option(names = "--vcpus", paramLabel = "N", description = "vCPUs per VM (default: ${DEFAULT-VALUE})")
+        int vcpus;
+
+        @Option(names = "--memory-mib", paramLabel = "N", description = "memory per VM in MiB (default: ${DEFAULT-VALUE})")
+        int memoryMiB;
+
+        @Option(names = "--disk-gib", paramLabel = "N", description = "disk per VM in GiB (default: ${DEFAULT-VALUE})")
+        int diskGiB;
+
+        @Option(names = "--boot-timeout-seconds", paramLabel = "N",
+                description = "how long a node may take to answer SSH (default: the library's, by accelerator)")
+        Integer bootTimeoutSeconds;
+
+        @Option(names = "--exec-timeout-seconds", paramLabel = "N",
+                description = "a command running longer is stopped, exit_code -1 (default: the library's)")
+        Integer execTimeoutSeconds;
+
+        @Option(names = "--image-alias", paramLabel = "NAME=IMAGE",
+                description = {"provision IMAGE when a client asks for NAME, e.g. ubuntu24.04=debian13; repeatable.",
+                        "Off by default: unknown names are errors; a mapped node says so in node_images and warnings."})
+        List<String> imageAliases = new ArrayList<>();
+
+        @ArgGroup(exclusive = false, heading = "The server's model, for validate's converge (its API key is read from $"
+                + MODEL_KEY_ENV + ", none if unset):%n")
+        ModelOptions model;
+
+        /** Starts a client and a server on it; stopping the result destroys the clusters the client made. */
+        Running start(StateDir state, Limits limits, java.util.function.Consumer<AntriebMcpServer.Builder> more) {
+            AccountLimits accountLimits = limits.limits();
+            VmSize size = new VmSize(range(spec, "--vcpus", vcpus, 1, 64), range(spec, "--memory-mib", memoryMiB, 256, 1 << 20),
+                    range(spec, "--disk-gib", diskGiB, 1, 1 << 16));
+            Antrieb.Builder ab = Antrieb.builder()
+                    .maxConcurrentClusters(range(spec, "--max-clusters", maxClusters, 1, 1000))
+                    .maxNodes(accountLimits.maxNodes())
+                    .defaultTtl(accountLimits.ttl())
+                    // Accounts' TTLs are enforced per account; the client's own cap only guards against nonsense.
+                    .maxTtl(accountLimits.ttl().compareTo(Duration.ofHours(24)) > 0 ? accountLimits.ttl() : Duration.ofHours(24))
+                    .defaultVmSize(size);
+            if (bootTimeoutSeconds != null) {
+                ab.bootTimeout(Duration.ofSeconds(range(spec, "--boot-timeout-seconds", bootTimeoutSeconds, 1, 86_400)));
+            }
+            if (execTimeoutSeconds != null) {
+                ab.execTimeout(Duration.ofSeconds(range(spec, "--exec-timeout-seconds", execTimeoutSeconds, 1, 86_400)));
+            }
+            ImageAliases aliases = ImageAliases.NONE;
+            for (String alias : imageAliases) {
+                try {
+                    aliases = aliases.with(alias);
+                } catch (InvalidSpecException e) {
+                    throw usage(spec, "--image-alias " + alias + ": " + e.getMessage());
+                }
+            }
+            ab.imageAliases(aliases);
+            dev.langchain4j.model.chat.ChatModel chatModel = model == null ? null : model.build(spec);
+            Antrieb antrieb = ab.build();
+            // Saved artifacts live in the core catalog, one namespace per account (antrieb.catalog(namespace)).
+            AntriebMcpServer.Builder sb = AntriebMcpServer.builder(antrieb).stateDir(state.dir).limits(accountLimits).model(chatModel);
+            more.accept(sb);
+            Running r;
+            try {
+                r = new Running(antrieb, sb.build());
+            } catch (RuntimeException e) {
+                antrieb.close();
+                throw e;
+            }
+            Runtime.getRuntime().addShutdownHook(new Thread(r::stop, "antrieb-mcp-shutdown"));
+            return r;
+        }
+    }
+
+    /** {@code --model-base-url} and {@code --model-name}, which go together, and the reply timeout. */
+    static final class ModelOptions {
+        @Option(names = "--model-base-url", paramLabel = "URL", required = true,
+                description = "an OpenAI-compatible endpoint (.../v1); goes with --model-name")
+        String baseUrl;
+
+        @Option(names = "--model-name", paramLabel = "NAME", required = true, description = "the model to ask there")
+        String name;
+
+        @Option(names = "--model-timeout-seconds", paramLabel = "N", description = "how long one model reply may take (default: ${DEFAULT-VALUE})")
+        int timeoutSeconds;
+
+        dev.langchain4j.model.chat.ChatModel build(CommandSpec spec) {
+            String key = System.getenv(MODEL_KEY_ENV);
+            return dev.langchain4j.model.openai.OpenAiChatModel.builder()
+                    .baseUrl(baseUrl)
+                    .modelName(name)
+                    .apiKey(key == null || key.isBlank() ? "none" : key)
+                    .timeout(Duration.ofSeconds(range(spec, "--model-timeout-seconds", timeoutSeconds, 1, 86_400)))
+                    .build();
+        }
+    }
+
+    // ---- servers -----------------------------------------------------------------------------------
+
+    @Command(name = "stdio", mixinStandardHelpOptions = true, sortOptions = false,
+            description = {"Serves MCP on stdin/stdout as the local account ('local'): no key needed. Ends at end of input",
+                    "or SIGTERM, destroying the clusters it made. Logs go to stderr."},
+            footer = {"", HOST_FOOTER})
+    static final class Stdio implements Callable<Integer> {
+        @Mixin
+        StateDir state;
+
+        @Mixin
+        Limits limits;
+
+        @Mixin
+        ServerOptions server;
+
+        @Override
+        public Integer call() {
+            // stdout is the protocol channel: whatever a library prints goes to stderr instead.
+            PrintStream protocol = System.out;
+            System.setOut(System.err);
+            Running r = server.start(state, limits, b -> { });
+            try {
+                r.server.serveStdio(System.in, protocol);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                r.stop();
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "http", mixinStandardHelpOptions = true, sortOptions = false,
+            description = {"Serves MCP over streamable HTTP at http://ADDR:PORT/mcp, and Prometheus metrics at /metrics.",
+                    "Every request needs 'Authorization: Bearer <key>' (see 'antrieb-mcp key create'). Ends at",
+                    "SIGTERM, destroying the clusters it made."},
+            footer = {"", HOST_FOOTER})
+    static final class Http implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--port", paramLabel = "N", description = "port (default: ${DEFAULT-VALUE}; 0 picks a free one, see the log)")
+        int port;
+
+        @Option(names = "--bind", paramLabel = "ADDR", description = "address to listen on (default: ${DEFAULT-VALUE})")
+        String bind;
+
+        @Option(names = "--allowed-origin", paramLabel = "ORIGIN",
+                description = {"also accept browser requests from ORIGIN, e.g. https://app.example.com ('scheme://host:*' for",
+                        "any port; loopback origins are always accepted); repeatable"})
+        List<String> allowedOrigins = new ArrayList<>();
+
+        @Option(names = "--allowed-host", paramLabel = "HOST",
+                description = {"also accept Host: HOST ('host:*' for any port; localhost, 127.0.0.1, [::1] and the bind",
+                        "address are always accepted); repeatable"})
+        List<String> allowedHosts = new ArrayList<>();
+
+        @Mixin
+        StateDir state;
+
+        @Mixin
+        Limits limits;
+
+        @Mixin
+        ServerOptions server;
+
+        @Override
+        public Integer call() {
+            range(spec, "--port", port, 0, 65535);
+            Running r = server.start(state, limits, b -> {
+                allowedOrigins.forEach(b::allowedOrigin);
+                allowedHosts.forEach(b::allowedHost);
+            });
+            try {
+                r.server.startHttp(bind, port);
+            } catch (RuntimeException e) {
+                r.stop();
+                throw e;
+            }
+            r.awaitStop();
+            return 0;
+        }
     }
 
     /** A started server and its client; stopping destroys the clusters the client made. */
-    private static final class Running {
+    static final class Running {
         final Antrieb antrieb;
         final AntriebMcpServer server;
         final AtomicBoolean stopped = new AtomicBoolean();
@@ -330,162 +373,158 @@ public final class Main {
         }
     }
 
-    // ---- keys and logs ---------------------------------------------------------------------------
+    // ---- keys and logs -----------------------------------------------------------------------------
 
-    private static int keyCreate(Options o) {
-        if (o.help) {
-            System.out.print(KEY_CREATE_USAGE);
+    @Command(name = "key", mixinStandardHelpOptions = true, description = "API keys: create, list, revoke.",
+            subcommands = {Key.Create.class, Key.ListKeys.class, Key.Revoke.class})
+    static final class Key implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            throw usage(spec, "give a key command: key create, key list or key revoke");
+        }
+
+        @Command(name = "create", mixinStandardHelpOptions = true, sortOptions = false,
+                description = {"Creates an API key for account NAME (created when new) and prints it on stdout, once: only its",
+                        "SHA-256 is stored. The account's namespace (default: its name) holds its saved artifacts.",
+                        "Any limit given stores all three for the account, the others at their defaults."})
+        static final class Create implements Callable<Integer> {
+            @Spec
+            CommandSpec spec;
+
+            @Option(names = "--account", paramLabel = "NAME", required = true, description = "account name: lowercase letters, digits, '-'")
+            String account;
+
+            @Option(names = "--namespace", paramLabel = "NS", description = "namespace of a new account (default: NAME)")
+            String namespace;
+
+            @Mixin
+            Limits limits;
+
+            @Mixin
+            StateDir state;
+
+            @Override
+            public Integer call() {
+                ApiKeyStore keys = ApiKeyStore.open(state.dir, AccountLimits.DEFAULTS);
+                ApiKeyStore.CreatedKey k = keys.create(account, namespace, limits.given() ? limits.limits() : null);
+                spec.commandLine().getErr().println("created key " + k.id() + " for account " + k.account().name() + " (namespace "
+                        + k.account().namespace() + "); it is shown only now, store it:");
+                spec.commandLine().getOut().println(k.key());
+                return 0;
+            }
+        }
+
+        @Command(name = "list", mixinStandardHelpOptions = true,
+                description = "Lists the keys: id, account, namespace, creation time. Keys themselves are never shown.")
+        static final class ListKeys implements Callable<Integer> {
+            @Spec
+            CommandSpec spec;
+
+            @Mixin
+            StateDir state;
+
+            @Override
+            public Integer call() {
+                PrintWriter out = spec.commandLine().getOut();
+                out.printf("%-14s %-20s %-20s %s%n", "ID", "ACCOUNT", "NAMESPACE", "CREATED");
+                for (ApiKeyStore.KeyInfo k : ApiKeyStore.open(state.dir, AccountLimits.DEFAULTS).list()) {
+                    out.printf("%-14s %-20s %-20s %s%n", k.id(), k.account(), k.namespace(), k.createdAt());
+                }
+                return 0;
+            }
+        }
+
+        @Command(name = "revoke", mixinStandardHelpOptions = true,
+                description = "Removes the key with id ID (see 'key list'); a running server refuses it from its next request on.")
+        static final class Revoke implements Callable<Integer> {
+            @Spec
+            CommandSpec spec;
+
+            @Option(names = "--id", paramLabel = "ID", required = true, description = "the key's id")
+            String id;
+
+            @Mixin
+            StateDir state;
+
+            @Override
+            public Integer call() {
+                if (!ApiKeyStore.open(state.dir, AccountLimits.DEFAULTS).revoke(id)) {
+                    spec.commandLine().getErr().println("antrieb-mcp: no key with id " + id + " (see key list)");
+                    return 1;
+                }
+                spec.commandLine().getErr().println("revoked key " + id);
+                return 0;
+            }
+        }
+    }
+
+    @Command(name = "log", mixinStandardHelpOptions = true,
+            description = {"Prints the last N commands the account ran, one JSON object per line: time, session_id, node,",
+                    "command, exit_code, duration_ms, timed_out, secret_env_names (never values).",
+                    "The file is <state-dir>/accounts/NAME/commands.jsonl."})
+    static final class Log implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--account", paramLabel = "NAME", required = true, description = "the account")
+        String account;
+
+        @Option(names = "--tail", paramLabel = "N", description = "how many commands (default: ${DEFAULT-VALUE})")
+        int tail;
+
+        @Mixin
+        StateDir state;
+
+        @Override
+        public Integer call() {
+            range(spec, "--tail", tail, 1, Integer.MAX_VALUE);
+            for (Map<String, Object> line : new CommandLog(state.dir).read(account, tail)) {
+                spec.commandLine().getOut().println(Json.write(line));
+            }
             return 0;
         }
-        String account = o.required("--account");
-        boolean anyLimit = o.has("--account-clusters") || o.has("--max-nodes") || o.has("--ttl-minutes");
-        ApiKeyStore keys = ApiKeyStore.open(stateDir(o), AccountLimits.DEFAULTS);
-        ApiKeyStore.CreatedKey k = keys.create(account, o.value("--namespace", null), anyLimit ? limits(o, AccountLimits.DEFAULTS) : null);
-        System.err.println("created key " + k.id() + " for account " + k.account().name() + " (namespace " + k.account().namespace()
-                + "); it is shown only now, store it:");
-        System.out.println(k.key());
-        return 0;
     }
 
-    private static int keyList(Options o) {
-        if (o.help) {
-            System.out.print(KEY_LIST_USAGE);
-            return 0;
-        }
-        List<ApiKeyStore.KeyInfo> list = ApiKeyStore.open(stateDir(o), AccountLimits.DEFAULTS).list();
-        System.out.printf("%-14s %-20s %-20s %s%n", "ID", "ACCOUNT", "NAMESPACE", "CREATED");
-        for (ApiKeyStore.KeyInfo k : list) {
-            System.out.printf("%-14s %-20s %-20s %s%n", k.id(), k.account(), k.namespace(), k.createdAt());
-        }
-        return 0;
-    }
+    // ---- defaults and version ----------------------------------------------------------------------
 
-    private static int keyRevoke(Options o) {
-        if (o.help) {
-            System.out.print(KEY_REVOKE_USAGE);
-            return 0;
-        }
-        String id = o.required("--id");
-        if (!ApiKeyStore.open(stateDir(o), AccountLimits.DEFAULTS).revoke(id)) {
-            System.err.println("antrieb-mcp: no key with id " + id + " (see key list)");
-            return 1;
-        }
-        System.err.println("revoked key " + id);
-        return 0;
-    }
-
-    private static int commandLog(Options o) {
-        if (o.help) {
-            System.out.print(LOG_USAGE);
-            return 0;
-        }
-        String account = o.required("--account");
-        int tail = o.intValue("--tail", 50, 1, Integer.MAX_VALUE);
-        for (Map<String, Object> line : new CommandLog(stateDir(o)).read(account, tail)) {
-            System.out.println(Json.write(line));
-        }
-        return 0;
-    }
-
-    private static AccountLimits limits(Options o, AccountLimits d) {
-        return new AccountLimits(o.intValue("--account-clusters", d.maxConcurrentClusters(), 1, 1000),
-                o.intValue("--max-nodes", d.maxNodes(), 1, 64),
-                Duration.ofMinutes(o.intValue("--ttl-minutes", (int) d.ttl().toMinutes(), 1, 24 * 60)));
-    }
-
-    private static Path stateDir(Options o) {
-        String env = System.getenv("ANTRIEB_MCP_STATE_DIR");
-        return Path.of(o.value("--state-dir", env == null || env.isBlank() ? AntriebMcpServer.DEFAULT_STATE_DIR.toString() : env));
-    }
-
-    // ---- option parsing --------------------------------------------------------------------------
-
-    /** A usage error: exit code 2. */
-    static final class UsageException extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        UsageException(String message) {
-            super(message);
-        }
-    }
-
-    /** {@code --name value} options; repeatable ones collect every value. */
-    static final class Options {
-        final boolean help;
-        private final Map<String, List<String>> values;
-
-        private Options(boolean help, Map<String, List<String>> values) {
-            this.help = help;
-            this.values = values;
-        }
-
-        static Options parse(List<String> args, String usage, Set<String> repeatable, Set<String> known) {
-            Map<String, List<String>> values = new HashMap<>();
-            boolean help = false;
-            for (int i = 0; i < args.size(); i++) {
-                String a = args.get(i);
-                if (a.equals("--help") || a.equals("-h")) {
-                    help = true;
-                    continue;
-                }
-                String name = a;
-                String value;
-                int eq = a.indexOf('=');
-                if (a.startsWith("--") && eq > 0) {
-                    name = a.substring(0, eq);
-                    value = a.substring(eq + 1);
-                } else if (i + 1 < args.size()) {
-                    value = args.get(++i);
-                } else {
-                    throw new UsageException(known.contains(a) ? "option " + a + " needs a value" : "unknown argument '" + a + "'");
-                }
-                if (!known.contains(name)) {
-                    throw new UsageException("unknown option '" + name + "'");
-                }
-                List<String> list = values.computeIfAbsent(name, k -> new ArrayList<>());
-                if (!list.isEmpty() && !repeatable.contains(name)) {
-                    throw new UsageException("option " + name + " given twice");
-                }
-                list.add(value);
+    /** Every option's default, from the constants the server uses: the one place {@code --help} reads them. */
+    static final class Defaults implements CommandLine.IDefaultValueProvider {
+        @Override
+        public String defaultValue(CommandLine.Model.ArgSpec arg) {
+            if (!(arg instanceof OptionSpec o)) {
+                return null;
             }
-            return new Options(help, values);
-        }
-
-        boolean has(String name) {
-            return values.containsKey(name);
-        }
-
-        String value(String name, String fallback) {
-            List<String> v = values.get(name);
-            return v == null ? fallback : v.get(0);
-        }
-
-        List<String> values(String name) {
-            return values.getOrDefault(name, List.of());
-        }
-
-        String required(String name) {
-            String v = value(name, null);
-            if (v == null || v.isBlank()) {
-                throw new UsageException(name + " is required");
-            }
-            return v;
-        }
-
-        int intValue(String name, int fallback, int min, int max) {
-            String v = value(name, null);
-            if (v == null) {
-                return fallback;
-            }
-            try {
-                int n = Integer.parseInt(v.strip());
-                if (n < min || n > max) {
-                    throw new UsageException(name + " must be between " + min + " and " + max + ", was " + n);
+            AccountLimits a = AccountLimits.DEFAULTS;
+            return switch (o.longestName()) {
+                case "--state-dir" -> {
+                    String env = System.getenv(STATE_DIR_ENV);
+                    yield env == null || env.isBlank() ? AntriebMcpServer.DEFAULT_STATE_DIR.toString() : env;
                 }
-                return n;
-            } catch (NumberFormatException e) {
-                throw new UsageException(name + " must be a whole number, was '" + v + "'");
-            }
+                case "--account-clusters" -> String.valueOf(a.maxConcurrentClusters());
+                case "--max-nodes" -> String.valueOf(a.maxNodes());
+                case "--ttl-minutes" -> String.valueOf(a.ttl().toMinutes());
+                case "--max-clusters" -> String.valueOf(DEFAULT_HOST_CLUSTERS);
+                case "--vcpus" -> String.valueOf(VmSize.DEFAULT.vcpus());
+                case "--memory-mib" -> String.valueOf(VmSize.DEFAULT.memoryMiB());
+                case "--disk-gib" -> String.valueOf(VmSize.DEFAULT.diskGiB());
+                case "--model-timeout-seconds" -> String.valueOf(DEFAULT_MODEL_TIMEOUT.toSeconds());
+                case "--port" -> String.valueOf(DEFAULT_PORT);
+                case "--bind" -> DEFAULT_BIND;
+                case "--tail" -> String.valueOf(DEFAULT_LOG_TAIL);
+                default -> null;
+            };
+        }
+    }
+
+    /** {@code --version}: the adapter jar's version. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"antrieb-mcp " + (v == null ? "(development build)" : v)};
         }
     }
 }
