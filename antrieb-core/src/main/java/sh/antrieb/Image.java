@@ -6,12 +6,13 @@ import java.util.Optional;
 /**
  * A bootable image: a base image built here, a stack image (packages on a base), a node's disk saved with
  * {@link Cluster#saveImage}, or an imported cloud image. Provision a cluster of it by {@link #name()}
- * (latest version in the caller's namespace), {@link #fqName()} or {@link #ani()} (this exact version).
+ * (latest version in the caller's namespace), {@link #fqName()}, {@link #ani()} (this version, in the namespace of
+ * the catalog it came from) or {@link #ref()} (this version, in any namespace).
  *
  * @param namespace     {@code antrieb} for base and stack images, else the owner's namespace
  * @param name          short name, e.g. {@code my-nginx}
  * @param version       1, 2, ... (a re-save makes the next version)
- * @param ani           the versioned image id, e.g. {@code antrieb:my-nginx:v1}
+ * @param ani           the versioned image id, e.g. {@code antrieb:my-nginx:v1}, unqualified as product.md names images
  * @param kind          how it came to be
  * @param description   what it is
  * @param base          the image it was made from ({@code antrieb:debian12:v1}), or null for base and imported images
@@ -39,6 +40,11 @@ public record Image(String namespace, String name, int version, String ani, Kind
     /** {@code namespace/name}. */
     public String fqName() {
         return namespace + "/" + name;
+    }
+
+    /** This version's reference with its namespace, e.g. {@code antrieb:alice/my-nginx:v1}. */
+    public ImageRef ref() {
+        return ImageRef.of(namespace, name, version);
     }
 
     /** The base image, when there is one. */

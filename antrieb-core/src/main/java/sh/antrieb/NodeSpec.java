@@ -11,20 +11,17 @@ import java.util.regex.Pattern;
  * cluster may have beyond the usual maximum. A node group is a controller when it says so, or when its
  * image name ends in {@code -controller}.
  *
- * @param image      image name, e.g. {@code debian12}, {@code my-nginx}, {@code antrieb:debian12:v1}
+ * @param image      image name in one of the forms of {@link ImageRef}, e.g. {@code debian12}, {@code my-nginx},
+ *                   {@code antrieb:debian12:v1}
  * @param count      how many nodes, at least 1
  * @param controller whether these nodes are controller nodes
  */
 public record NodeSpec(String image, int count, boolean controller) {
-    private static final Pattern IMAGE = Pattern.compile("[a-z0-9][a-z0-9._-]*(/[a-z0-9][a-z0-9._-]*)?|antrieb:[a-z0-9][a-z0-9._/-]*:v[0-9]+");
     private static final Pattern SHORTHAND = Pattern.compile("\\s*(\\S+)(?:\\s+[xX](\\d+))?\\s*");
 
     /** Validates the group. */
     public NodeSpec {
-        if (image == null || !IMAGE.matcher(image).matches()) {
-            throw new InvalidSpecException("invalid image name '" + image
-                    + "': use lowercase letters, digits, '.', '-' and '_', e.g. \"debian12\"");
-        }
+        ImageRef.parse(image);  // throws naming the forms of an image name
         if (count < 1) {
             throw new InvalidSpecException("node count for image '" + image + "' must be at least 1, was " + count);
         }

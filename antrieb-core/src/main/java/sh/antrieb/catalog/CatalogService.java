@@ -15,8 +15,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.function.Supplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,6 +25,7 @@ import sh.antrieb.Cluster;
 import sh.antrieb.ClusterSpec;
 import sh.antrieb.Image;
 import sh.antrieb.ImageImport;
+import sh.antrieb.ImageRef;
 import sh.antrieb.InvalidSpecException;
 import sh.antrieb.NetworkSpec;
 import sh.antrieb.NodeSpec;
@@ -47,7 +46,6 @@ public final class CatalogService implements ImageStore.Extension {
     private static final Logger log = LoggerFactory.getLogger(CatalogService.class);
     /** Where the antrieb-runbook module keeps its built-in runbooks (read as resources: no dependency). */
     static final String BUILTIN_RUNBOOKS = "/sh/antrieb/runbook/builtin/";
-    private static final Pattern ANI = Pattern.compile("antrieb:(?:([a-z0-9][a-z0-9-]{0,62})/)?([a-z0-9][a-z0-9-]{0,62}):v([1-9][0-9]{0,8})");
     private static final int MAX_BODY = 1 << 20;
 
     private final CatalogStore store;
@@ -119,28 +117,18 @@ public final class CatalogService implements ImageStore.Extension {
 
     // ---- image names ---------------------------------------------------------------------------------
 
-    /** A parsed image name: namespace, name and version (0: latest). */
-    record ImageRef(String namespace, String name, int version) {
-    }
-
-    /** Parses {@code name}, {@code ns/name}, {@code antrieb:name:vN} or {@code antrieb:ns/name:vN}; empty when it is none of them. */
+    /**
+     * {@code ref} parsed ({@link ImageRef}) with its namespace filled in: {@code antrieb} for a built-in image's short
+     * name, else {@code namespace}; empty when it is no image reference or breaks the catalog's naming rule.
+     */
     Optional<ImageRef> parseImage(String ref, String namespace) {
-        if (ref == null) {
-            return Optional.empty();
+        Optional<ImageRef> parsed = ImageRef.tryParse(ref)
+                .filter(r -> Names.isValid(r.name()) && (!r.isQualified() || Names.isValid(r.namespace())));
+        if (parsed.isEmpty() || parsed.get().isQualified()) {
+            return parsed;
         }
-        Matcher m = ANI.matcher(ref);
-        if (m.matches()) {
-            String ns = m.group(1) != null ? m.group(1) : (isBuiltinImage(m.group(2)) ? Catalog.BUILTIN_NAMESPACE : namespace);
-            return Optional.of(new ImageRef(ns, m.group(2), Integer.parseInt(m.group(3))));
-        }
-        String[] parts = ref.split("/", -1);
-        if (parts.length == 2 && Names.isValid(parts[0]) && Names.isValid(parts[1])) {
-            return Optional.of(new ImageRef(parts[0], parts[1], 0));
-        }
-        if (parts.length == 1 && Names.isValid(ref)) {
-            return Optional.of(new ImageRef(isBuiltinImage(ref) ? Catalog.BUILTIN_NAMESPACE : namespace, ref, 0));
-        }
-        return Optional.empty();
+        ImageRef r = parsed.get();
+        return Optional.of(r.inNamespace(isBuiltinImage(r.name()) ? Catalog.BUILTIN_NAMESPACE : namespace));
     }
 
     static boolean isBuiltinImage(String name) {
@@ -251,7 +239,7 @@ public final class CatalogService implements ImageStore.Extension {
                     + " can use (its saved ones by their short name): " + imageNames(namespace));
         }
         CatalogStore.Entry e = imageEntry(r).orElseThrow(() -> ImageStore.unknownImage(image, imageNames(namespace)));
-        return "antrieb:" + e.namespace() + "/" + e.name() + ":v" + e.version();
+        return ImageRef.of(e.namespace(), e.name(), e.version()).ani();
     }
 
     private static CatalogException forbidden(String namespace, String what, String owner, String instead) {
@@ -327,7 +315,7 @@ public final class CatalogService implements ImageStore.Extension {
             long diskBytes = ImageStore.qcow2VirtualSize(s.dir().resolve("disk.qcow2"));
             String fq = namespace + "/" + name;
             CatalogStore.Entry e = store.commit(s, version -> {
-                String ani = ani(namespace, name, version);
+                String ani = ani(name, version);
                 CatalogStore.writeFile(s.dir().resolve("build-image.sh"), ImageScripts.buildImage(ani, fq, base.ani(), cmds), true);
                 CatalogStore.writeFile(s.dir().resolve("startup.sh"), ImageScripts.startup(ani, services), true);
                 CatalogStore.writeFile(s.dir().resolve("description.txt"), desc + "\n", false);
@@ -383,7 +371,7 @@ public final class CatalogService implements ImageStore.Extension {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("description", desc);
                 m.put("kind", "imported");
-                m.put("ani", ani(namespace, name, version));
+                m.put("ani", ani(name, version));
                 m.put("imported_from", source.disk().toAbsolutePath().toString());
                 putBoot(m, source.kernel() != null, source.cmdline());
                 m.put("disk_bytes", diskBytes);
@@ -513,8 +501,13 @@ public final class CatalogService implements ImageStore.Extension {
 
     // ---- images as values ------------------------------------------------------------------------------
 
-    static String ani(String namespace, String name, int version) {
-        return "antrieb:" + name + ":v" + version;
+    /**
+     * A saved image's id as {@link Image#ani()} gives it, {@code antrieb:<name>:v<N>}: unqualified, read in the
+     * namespace of the catalog it is used with, as product.md and the MCP tools name images (its namespace is in
+     * {@link Image#namespace()}; {@link Image#ref()} is the reference that holds in every namespace).
+     */
+    static String ani(String name, int version) {
+        return ImageRef.of(name, version).ani();
     }
 
     static Image image(CatalogStore.Entry e) {

@@ -14,6 +14,7 @@ import sh.antrieb.CatalogException;
 import sh.antrieb.Cluster;
 import sh.antrieb.Image;
 import sh.antrieb.ImageImport;
+import sh.antrieb.ImageRef;
 import sh.antrieb.NetworkSpec;
 import sh.antrieb.internal.ImageStore;
 
@@ -100,12 +101,12 @@ final class LocalCatalog implements Catalog {
         }
         String[] nsName;
         if (type == Type.IMAGE) {
-            Optional<CatalogService.ImageRef> ref = service.parseImage(fqName, namespace);
+            Optional<ImageRef> ref = service.parseImage(fqName, namespace);
             if (ref.isEmpty()) {
                 Names.split(fqName, namespace); // throws naming what is wrong
                 return Optional.empty();
             }
-            CatalogService.ImageRef r = ref.get();
+            ImageRef r = ref.get();
             if (!visible(r.namespace())) {
                 return Optional.empty();
             }
@@ -179,7 +180,7 @@ final class LocalCatalog implements Catalog {
     }
 
     private String[] imageName(String name) {
-        Optional<CatalogService.ImageRef> ref = service.parseImage(name, namespace);
+        Optional<ImageRef> ref = service.parseImage(name, namespace);
         if (ref.isEmpty()) {
             return Names.split(name, namespace);
         }
@@ -194,11 +195,11 @@ final class LocalCatalog implements Catalog {
 
     private static Artifact builtinImage(String name, String kind, String description, boolean built, String body) {
         Map<String, String> attrs = new LinkedHashMap<>();
-        attrs.put("ani", "antrieb:" + name + ":v1");
+        attrs.put("ani", ImageRef.of(name, 1).ani());
         attrs.put("kind", kind);
         StackImages.Recipe stack = StackImages.RECIPES.get(name);
         if (stack != null) {
-            attrs.put("base", "antrieb:" + stack.base() + ":v1");  // the base release a stack image is built on
+            attrs.put("base", ImageRef.of(stack.base(), 1).ani());  // the base release a stack image is built on
         }
         attrs.put("built", Boolean.toString(built));
         return new Artifact(Type.IMAGE, BUILTIN_NAMESPACE, name, 1, description, true, null, attrs, body);

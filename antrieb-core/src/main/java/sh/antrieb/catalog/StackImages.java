@@ -22,6 +22,7 @@ import sh.antrieb.ClusterSpec;
 import sh.antrieb.ExecOptions;
 import sh.antrieb.ExecResult;
 import sh.antrieb.HostNotReadyException;
+import sh.antrieb.ImageRef;
 import sh.antrieb.VmSize;
 import sh.antrieb.internal.BootImage;
 import sh.antrieb.internal.ImageStore;
@@ -129,7 +130,7 @@ final class StackImages {
                 if (!Files.exists(dir.resolve("cmdline"))) {
                     build(name, dir);
                 }
-                return new BootImage(name, "antrieb:" + name + ":v1", dir.resolve("disk.qcow2").toString(),
+                return new BootImage(name, ImageRef.of(name, 1).ani(), dir.resolve("disk.qcow2").toString(),
                         dir.resolve("vmlinuz").toString(), dir.resolve("initrd.img").toString(),
                         Files.readString(dir.resolve("cmdline")).trim(), ImageStore.qcow2VirtualSize(dir.resolve("disk.qcow2"))).asBuiltIn();
             }

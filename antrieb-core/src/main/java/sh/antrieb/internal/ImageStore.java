@@ -25,7 +25,9 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import sh.antrieb.Catalog;
 import sh.antrieb.HostNotReadyException;
+import sh.antrieb.ImageRef;
 import sh.antrieb.InvalidSpecException;
 
 /**
@@ -116,15 +118,15 @@ public final class ImageStore {
         }
     }
 
+    /**
+     * The recipe name {@code name} stands for when it names a base image ({@code debian12}, {@code antrieb/debian12},
+     * {@code antrieb:debian12:v1}: built-in, version 1 or the latest), else {@code name} itself.
+     */
     private static String baseName(String name) {
-        if (name.startsWith("antrieb/")) {
-            return name.substring("antrieb/".length());
-        }
-        if (name.startsWith("antrieb:")) {
-            String[] parts = name.split(":");
-            return parts.length == 3 && parts[2].equals("v1") ? parts[1] : name;
-        }
-        return name;
+        return ImageRef.tryParse(name)
+                .filter(r -> r.namespace() == null || r.namespace().equals(Catalog.BUILTIN_NAMESPACE))
+                .filter(r -> r.version() <= 1 && RECIPES.containsKey(r.name()))
+                .map(ImageRef::name).orElse(name);
     }
 
     /** The image ready to boot: built and uploaded first if needed (this can take minutes once). */
@@ -178,7 +180,7 @@ public final class ImageStore {
                 }
                 String cmdline = Files.readString(dir.resolve("cmdline")).trim();
                 long diskBytes = qcow2VirtualSize(dir.resolve("disk.qcow2"));
-                return new BootImage(name, "antrieb:" + name + ":v1", host.volumePath(volPrefix + ".disk.qcow2"),
+                return new BootImage(name, ImageRef.of(name, 1).ani(), host.volumePath(volPrefix + ".disk.qcow2"),
                         host.volumePath(volPrefix + ".vmlinuz"), host.volumePath(volPrefix + ".initrd.img"), cmdline, diskBytes).asBuiltIn();
             }
         } catch (IOException e) {

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import sh.antrieb.CatalogException;
 import sh.antrieb.ClusterSpec;
+import sh.antrieb.Image;
 import sh.antrieb.ImageImport;
 import sh.antrieb.InvalidSpecException;
 import sh.antrieb.NetworkSpec;
@@ -63,6 +64,18 @@ class NamespaceProvisioningTest {
         assertThat(service.knows("antrieb:alice/my-nginx:v3")).isTrue();
         assertThat(Path.of(service.resolve("antrieb:alice/my-nginx:v2").diskPath()))
                 .isEqualTo(dir.resolve("alice/images/my-nginx/v2/disk.qcow2"));
+    }
+
+    @Test
+    void anImagesIdIsReadInItsCatalogsNamespaceAndItsRefInAny() {
+        Image web = service.view("alice").importImage("my-web", ImageImport.disk(dir.resolve("disk.qcow2")));
+
+        assertThat(web.ani()).isEqualTo("antrieb:my-web:v1");
+        assertThat(web.ref().ani()).isEqualTo("antrieb:alice/my-web:v1");
+        // The client's namespace is "server": the unqualified id is not alice's there, the ref is.
+        assertThat(service.knows(web.ani())).isFalse();
+        assertThat(service.knows(web.ref().ani())).isTrue();
+        assertThat(service.resolveIn("alice", spec(web.ani())).nodeImages()).containsExactly(web.ref().ani());
     }
 
     @Test

@@ -208,6 +208,44 @@ class RunbookExecutorTest {
     }
 
     @Test
+    void aSavedImagePinnedInTheProvisioningNamespaceIsTheImageTheRunbookNames() {
+        Runbook web = Runbook.parse("""
+                # Web
+
+                ## Topology required
+
+                ```yaml
+                nodes: ["web", "debian12"]
+                ```
+
+                ## Steps
+
+                ### 1. Start
+
+                ```sh node1
+                start
+                ```
+
+                ## Verify
+
+                ```sh node1
+                check
+                ```
+                """);
+        // provisioning on behalf of namespace acme pins a saved image to antrieb:acme/web:v2 (ProvisionOptions.namespace)
+        RecordingCluster acme = new RecordingCluster("antrieb:acme/web:v2", "antrieb:debian12:v1");
+
+        assertThat(web.runOn(acme).succeeded()).isTrue();
+        assertThat(acme.callTexts()).containsExactly("node1: start", "node1: check");
+
+        RecordingCluster bobs = new RecordingCluster("antrieb:bob/web:v2", "debian12");
+        Runbook acmesWeb = Runbook.parse(web.markdown().replace("\"web\"", "\"acme/web\""));
+        RunbookException e = catchThrowableOfType(RunbookException.class, () -> acmesWeb.runOn(bobs));
+        assertThat(e).hasMessageContaining("needs node1 booted from 'acme/web' and cluster recording-1 has it from 'antrieb:bob/web:v2'");
+        assertThat(bobs.calls()).isEmpty();
+    }
+
+    @Test
     void aRouterRunbookIsRefusedOnAClusterWithoutItsNetworks() {
         Runbook router = Runbook.builtin("antrieb/router-isolated-lan");
         RecordingCluster onDefault = new RecordingCluster("debian12 x3");

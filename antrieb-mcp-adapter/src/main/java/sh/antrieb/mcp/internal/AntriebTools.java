@@ -13,7 +13,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.BiFunction;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.slf4j.Logger;
@@ -32,6 +31,7 @@ import sh.antrieb.ExecOptions;
 import sh.antrieb.ExecResult;
 import sh.antrieb.HostNotReadyException;
 import sh.antrieb.HostUnavailableException;
+import sh.antrieb.ImageRef;
 import sh.antrieb.InvalidSpecException;
 import sh.antrieb.LimitExceededException;
 import sh.antrieb.NetworkSpec;
@@ -58,8 +58,6 @@ public final class AntriebTools {
     public static final List<String> NAMES = List.of("provision", "exec", "save", "search", "delete", "validate");
     /** JSON-RPC error code of {@code cluster_expired} (the implementation-defined server error range). */
     public static final int CLUSTER_EXPIRED_CODE = -32000;
-    /** Core's pinned name of a saved image, {@code antrieb:<namespace>/<name>:v<N>} (see {@link sh.antrieb.ProvisionOptions}). */
-    private static final Pattern QUALIFIED_ANI = Pattern.compile("antrieb:([a-z0-9][a-z0-9-]*)/([a-z0-9][a-z0-9-]*):v([0-9]+)");
 
     /** A tool and what answers it, for a given account. */
     public record Definition(McpSchema.Tool tool, BiFunction<Account, Map<String, Object>, CallToolResult> handler) {
@@ -522,20 +520,26 @@ public final class AntriebTools {
         return out;
     }
 
-    /** A node's image as the account wrote it: a saved image without the namespace core pinned it in. */
+    /**
+     * A node's image as the account wrote it: a saved image without the namespace core pinned it in
+     * ({@code antrieb:<namespace>/<name>:v<N>}, see {@link sh.antrieb.ProvisionOptions}).
+     */
     static String shown(String nodeImage) {
-        Matcher m = QUALIFIED_ANI.matcher(nodeImage);
-        return m.matches() ? "antrieb:" + m.group(2) + ":v" + m.group(3) : nodeImage;
+        return ImageRef.tryParse(nodeImage).filter(r -> r.isQualified() && r.isPinned())
+                .map(r -> r.unqualified().ani()).orElse(nodeImage);
     }
 
     /** A node's image reference, {@code antrieb:<name>:v<N>}, as product.md names images. */
     static String ani(String nodeImage) {
-        if (QUALIFIED_ANI.matcher(nodeImage).matches()) {
-            return shown(nodeImage);
+        return ImageRef.tryParse(nodeImage).map(AntriebTools::ani).orElse(nodeImage);
+    }
+
+    private static String ani(ImageRef r) {
+        if (r.isPinned()) {
+            return r.unqualified().ani();
         }
-        String image = nodeImage.startsWith(BuiltinCatalog.BUILTIN_NAMESPACE + "/")
-                ? nodeImage.substring(BuiltinCatalog.BUILTIN_NAMESPACE.length() + 1) : nodeImage;
-        return BuiltinCatalog.ani(image);
+        boolean builtin = !r.isQualified() || r.namespace().equals(sh.antrieb.Catalog.BUILTIN_NAMESPACE);
+        return (builtin ? r.unqualified() : r).withVersion(1).ani();
     }
 
     private static Map<String, Object> nodeAddresses(Cluster c) {

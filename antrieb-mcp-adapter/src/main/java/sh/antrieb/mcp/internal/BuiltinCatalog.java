@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 
+import sh.antrieb.ImageRef;
 import sh.antrieb.mcp.Account;
 import sh.antrieb.mcp.Catalog;
 import sh.antrieb.mcp.CatalogException;
@@ -30,7 +31,8 @@ public final class BuiltinCatalog implements Catalog {
 
     /** The image reference ({@code antrieb:<name>:v<N>}) of an image name as provision accepts it. */
     public static String ani(String image) {
-        return image.startsWith("antrieb:") ? image : "antrieb:" + image + ":v1";
+        ImageRef r = ImageRef.parse(image);
+        return r.isPinned() ? r.ani() : r.withVersion(1).ani();
     }
 
     @Override

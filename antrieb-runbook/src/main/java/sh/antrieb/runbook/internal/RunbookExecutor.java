@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.stream.Collectors;
@@ -18,6 +20,7 @@ import sh.antrieb.Cluster;
 import sh.antrieb.ClusterSpec;
 import sh.antrieb.ExecOptions;
 import sh.antrieb.ExecResult;
+import sh.antrieb.ImageRef;
 import sh.antrieb.NetworkSpec;
 import sh.antrieb.Node;
 import sh.antrieb.runbook.CommandBlock;
@@ -107,18 +110,15 @@ public final class RunbookExecutor {
         }
     }
 
-    /** {@code debian12} matches {@code debian12} and {@code antrieb:debian12:v3}. */
+    /**
+     * Whether a node booted from {@code actual} is what the runbook's {@code wanted} asks for, versions aside
+     * ({@link ImageRef#sameImage}): {@code debian12} matches {@code antrieb:debian12:v3}, {@code web} matches a saved
+     * image provisioning on behalf of namespace {@code acme} pinned to {@code antrieb:acme/web:v2}, {@code bob/web} does not.
+     */
     static boolean sameImage(String wanted, String actual) {
-        return bare(wanted).equals(bare(actual));
-    }
-
-    private static String bare(String image) {
-        if (image != null && image.startsWith("antrieb:")) {
-            String rest = image.substring("antrieb:".length());
-            int v = rest.lastIndexOf(":v");
-            return v > 0 ? rest.substring(0, v) : rest;
-        }
-        return image;
+        Optional<ImageRef> w = ImageRef.tryParse(wanted);
+        Optional<ImageRef> a = ImageRef.tryParse(actual);
+        return w.isPresent() && a.isPresent() ? w.get().sameImage(a.get()) : Objects.equals(wanted, actual);
     }
 
     /** Runs {@code runbook} (whose variables all have values) on {@code cluster}. */
