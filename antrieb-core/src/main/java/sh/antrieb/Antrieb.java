@@ -188,7 +188,8 @@ public final class Antrieb implements AutoCloseable {
             throw new LimitExceededException("interrupted while waiting for a free cluster slot");
         }
         if (!ok) {
-            throw new LimitExceededException("limit of " + settings.maxConcurrentClusters() + " concurrent clusters reached"
+            throw new LimitExceededException(ErrorCode.CONCURRENT_CLUSTERS, "limit of " + settings.maxConcurrentClusters()
+                    + " concurrent clusters reached"
                     + (wait.isZero() ? "" : " (waited " + wait.toSeconds() + " s)")
                     + ": close a cluster first, or raise the limit with Antrieb.builder().maxConcurrentClusters(n)");
         }

@@ -60,7 +60,7 @@ public interface Catalog {
                     return t;
                 }
             }
-            throw new CatalogException(CatalogException.Code.INVALID, "unknown artifact type '" + wireName
+            throw new CatalogException(ErrorCode.INVALID, "unknown artifact type '" + wireName
                     + "': use image, runbook, network or cluster");
         }
     }

@@ -9,7 +9,7 @@ public class ClusterExpiredException extends AntriebException {
 
     /** The cluster {@code clusterId} no longer exists, for the given reason. */
     public ClusterExpiredException(String clusterId, String reason) {
-        super("cluster_expired: cluster " + clusterId + " " + reason
+        super(ErrorCode.CLUSTER_EXPIRED, "cluster_expired: cluster " + clusterId + " " + reason
                 + "; its VMs, networks and disks are gone. Provision a new cluster.");
     }
 }

@@ -9,11 +9,11 @@ public class HostNotReadyException extends AntriebException {
 
     /** The host is not ready; the message says what to run. */
     public HostNotReadyException(String message) {
-        super(message);
+        super(ErrorCode.HOST_NOT_READY, message);
     }
 
     /** The host is not ready; the message says what to run. */
     public HostNotReadyException(String message, Throwable cause) {
-        super(message, cause);
+        super(ErrorCode.HOST_NOT_READY, message, cause);
     }
 }

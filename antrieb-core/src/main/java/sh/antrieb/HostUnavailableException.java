@@ -11,6 +11,6 @@ public class HostUnavailableException extends AntriebException {
 
     /** The host is unavailable; the message says what failed and what to do. */
     public HostUnavailableException(String message, Throwable cause) {
-        super(message, cause);
+        super(ErrorCode.HOST_UNAVAILABLE, message, cause);
     }
 }

@@ -7,8 +7,18 @@ package sh.antrieb;
 public class InvalidSpecException extends AntriebException {
     private static final long serialVersionUID = 1L;
 
-    /** An invalid specification, described with the fix. */
+    /** An invalid specification, described with the fix; code {@link ErrorCode#INVALID_SPEC}. */
     public InvalidSpecException(String message) {
-        super(message);
+        super(ErrorCode.INVALID_SPEC, message);
+    }
+
+    /** An invalid specification with a more specific code (e.g. {@link ErrorCode#UNKNOWN_IMAGE}), described with the fix. */
+    public InvalidSpecException(ErrorCode code, String message) {
+        super(code, message);
+    }
+
+    /** An invalid specification with its code and what it concerns, described with the fix. */
+    public InvalidSpecException(ErrorCode code, Subject subject, String message) {
+        super(code, subject, message, null);
     }
 }

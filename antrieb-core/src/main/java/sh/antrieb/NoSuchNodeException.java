@@ -6,6 +6,6 @@ public class NoSuchNodeException extends InvalidSpecException {
 
     /** The node {@code node} is not one of {@code known}. */
     public NoSuchNodeException(String clusterId, String node, java.util.Collection<String> known) {
-        super("cluster " + clusterId + " has no node '" + node + "'; its nodes are " + known);
+        super(ErrorCode.NO_SUCH_NODE, Subject.node(node), "cluster " + clusterId + " has no node '" + node + "'; its nodes are " + known);
     }
 }

@@ -12,7 +12,7 @@ public class ProvisionException extends AntriebException {
 
     /** A failed provision with each affected node's console log tail. */
     public ProvisionException(String message, Map<String, String> consoleTails, Throwable cause) {
-        super(message + render(consoleTails), cause);
+        super(ErrorCode.PROVISION_FAILED, message + render(consoleTails), cause);
         this.consoleTails = Map.copyOf(consoleTails);
     }
 

@@ -39,7 +39,7 @@ public final class ProvisionOptions {
      *       report it as {@code antrieb:<namespace>/<name>:v<N>};</li>
      *   <li>{@code @namespace/name} network references become the saved specs;</li>
      *   <li>the built-in images ({@code debian12}, {@code antrieb/ansible-controller}, ...) stay usable;</li>
-     *   <li>a name in any other namespace is refused with {@link CatalogException.Code#FORBIDDEN_NAMESPACE},
+     *   <li>a name in any other namespace is refused with {@link ErrorCode#FORBIDDEN_NAMESPACE},
      *       and an image that is neither built in nor saved in {@code namespace} with
      *       {@link InvalidSpecException} listing the images the namespace can use;</li>
      *   <li>{@link Cluster#saveImage} on the cluster saves into {@code namespace}.</li>

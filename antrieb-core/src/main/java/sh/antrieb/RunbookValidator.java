@@ -12,7 +12,7 @@ public interface RunbookValidator {
      * Validates {@code markdown}.
      *
      * @throws RuntimeException whose message lists what is wrong (line numbers welcome); the catalog
-     *                          reports it as {@link CatalogException.Code#INVALID}
+     *                          reports it as {@link ErrorCode#INVALID}
      */
     void validate(String markdown);
 }

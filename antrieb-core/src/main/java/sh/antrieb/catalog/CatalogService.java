@@ -23,6 +23,7 @@ import sh.antrieb.Catalog;
 import sh.antrieb.CatalogException;
 import sh.antrieb.Cluster;
 import sh.antrieb.ClusterSpec;
+import sh.antrieb.ErrorCode;
 import sh.antrieb.Image;
 import sh.antrieb.ImageImport;
 import sh.antrieb.ImageRef;
@@ -155,11 +156,12 @@ public final class CatalogService implements ImageStore.Extension {
 
     @Override
     public BootImage resolve(String name) {
-        ImageRef r = parseImage(name, defaultNamespace).orElseThrow(() -> new InvalidSpecException("unknown image '" + name + "'"));
+        ImageRef r = parseImage(name, defaultNamespace)
+                .orElseThrow(() -> new InvalidSpecException(ErrorCode.UNKNOWN_IMAGE, "unknown image '" + name + "'"));
         if (r.namespace().equals(Catalog.BUILTIN_NAMESPACE)) {
             return stacks.resolve(r.name());
         }
-        CatalogStore.Entry e = imageEntry(r).orElseThrow(() -> new InvalidSpecException("unknown image '" + name
+        CatalogStore.Entry e = imageEntry(r).orElseThrow(() -> new InvalidSpecException(ErrorCode.UNKNOWN_IMAGE, "unknown image '" + name
                 + "': no such image in namespace " + r.namespace() + " (deleted meanwhile?); this host has " + images.names()));
         String kernel = e.get("kernel");
         String disk = e.dir().resolve("disk.qcow2").toString();
@@ -243,7 +245,7 @@ public final class CatalogService implements ImageStore.Extension {
     }
 
     private static CatalogException forbidden(String namespace, String what, String owner, String instead) {
-        return new CatalogException(CatalogException.Code.FORBIDDEN_NAMESPACE, what + " is in namespace " + owner
+        return new CatalogException(ErrorCode.FORBIDDEN_NAMESPACE, what + " is in namespace " + owner
                 + ", which provisioning on behalf of namespace " + namespace + " cannot use: it reaches only " + namespace
                 + "'s own artifacts and the built-in " + Catalog.BUILTIN_NAMESPACE + "/ ones. " + instead);
     }
@@ -286,7 +288,7 @@ public final class CatalogService implements ImageStore.Extension {
     NetworkSpec network(String reference, String namespace) {
         String[] nsName = Names.split(reference, namespace);
         CatalogStore.Entry e = store.latest(Catalog.Type.NETWORK, nsName[0], nsName[1]).orElseThrow(() -> new CatalogException(
-                CatalogException.Code.NOT_FOUND, "no saved network @" + nsName[0] + "/" + nsName[1] + ": save it first with "
+                ErrorCode.NOT_FOUND, "no saved network @" + nsName[0] + "/" + nsName[1] + ": save it first with "
                 + "catalog.saveNetwork(...) (the save operation, type network), or declare the network inline; namespace "
                 + nsName[0] + " has " + savedNetworks(nsName[0])));
         return NetworkSpec.parse(e.get("spec"));
@@ -299,7 +301,7 @@ public final class CatalogService implements ImageStore.Extension {
         Names.checkName(name);
         checkNotReserved(name);
         if (!(cluster instanceof LibvirtCluster lc)) {
-            throw new CatalogException(CatalogException.Code.NOT_AVAILABLE, "cannot save a disk of " + cluster
+            throw new CatalogException(ErrorCode.NOT_AVAILABLE, "cannot save a disk of " + cluster
                     + ": only clusters made by an Antrieb client have disks");
         }
         List<String> cmds = List.copyOf(commands == null ? List.of() : commands);
@@ -358,7 +360,7 @@ public final class CatalogService implements ImageStore.Extension {
                     .redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (p.waitFor() != 0) {
-                throw new CatalogException(CatalogException.Code.INVALID, "cannot import " + source.disk() + ": qemu-img convert failed: " + out.strip());
+                throw new CatalogException(ErrorCode.INVALID, "cannot import " + source.disk() + ": qemu-img convert failed: " + out.strip());
             }
             if (source.kernel() != null) {
                 Files.copy(source.kernel(), s.dir().resolve("vmlinuz"));
@@ -382,7 +384,7 @@ public final class CatalogService implements ImageStore.Extension {
             throw new UncheckedIOException("importing image " + name + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new CatalogException(CatalogException.Code.NOT_AVAILABLE, "interrupted while importing " + name, e);
+            throw new CatalogException(ErrorCode.NOT_AVAILABLE, "interrupted while importing " + name, e);
         }
     }
 
@@ -406,14 +408,14 @@ public final class CatalogService implements ImageStore.Extension {
         Names.checkWritable(namespace, "save network " + name);
         Names.checkName(name);
         if (spec == null || spec.reference().isPresent()) {
-            throw new CatalogException(CatalogException.Code.INVALID, "cannot save network " + name + ": give a spec such as "
+            throw new CatalogException(ErrorCode.INVALID, "cannot save network " + name + ": give a spec such as "
                     + "NetworkSpec.named(\"" + name + "\").egress(false), not " + (spec == null ? "null" : "a reference " + spec));
         }
         NetworkSpec named;
         try {
             named = spec.withName(name);
         } catch (InvalidSpecException e) {
-            throw new CatalogException(CatalogException.Code.INVALID_NAME, e.getMessage(), e);
+            throw new CatalogException(ErrorCode.INVALID_NAME, e.getMessage(), e);
         }
         String desc = description(description);
         try (CatalogStore.Staging s = store.stage(Catalog.Type.NETWORK, namespace, name)) {
@@ -431,7 +433,7 @@ public final class CatalogService implements ImageStore.Extension {
 
     private static void checkNotReserved(String name) {
         if (isBuiltinImage(name)) {
-            throw new CatalogException(CatalogException.Code.INVALID_NAME, "image name '" + name
+            throw new CatalogException(ErrorCode.INVALID_NAME, "image name '" + name
                     + "' is taken by a built-in image (antrieb/" + name + "): pick another name, e.g. \"my-" + name + "\"");
         }
     }
@@ -439,18 +441,18 @@ public final class CatalogService implements ImageStore.Extension {
     private static String description(String d) {
         String t = d == null ? "" : d.strip();
         if (t.length() > 4000) {
-            throw new CatalogException(CatalogException.Code.INVALID, "description is " + t.length() + " characters long, at most 4000 are allowed");
+            throw new CatalogException(ErrorCode.INVALID, "description is " + t.length() + " characters long, at most 4000 are allowed");
         }
         return t;
     }
 
     private void validateRunbook(String markdown) {
         if (markdown == null || markdown.isBlank()) {
-            throw new CatalogException(CatalogException.Code.INVALID, "runbook body is empty: give markdown with a '# Title' and "
+            throw new CatalogException(ErrorCode.INVALID, "runbook body is empty: give markdown with a '# Title' and "
                     + "'## Topology required', '## Steps' and '## Verify' sections");
         }
         if (markdown.length() > MAX_BODY) {
-            throw new CatalogException(CatalogException.Code.INVALID, "runbook body is " + markdown.length() + " characters, at most " + MAX_BODY);
+            throw new CatalogException(ErrorCode.INVALID, "runbook body is " + markdown.length() + " characters, at most " + MAX_BODY);
         }
         if (validators.isEmpty()) {
             List<String> missing = new ArrayList<>();
@@ -461,7 +463,7 @@ public final class CatalogService implements ImageStore.Extension {
                 missing.add("a '## Steps' section");
             }
             if (!missing.isEmpty()) {
-                throw new CatalogException(CatalogException.Code.INVALID, "runbook does not validate: it lacks " + String.join(" and ", missing));
+                throw new CatalogException(ErrorCode.INVALID, "runbook does not validate: it lacks " + String.join(" and ", missing));
             }
             return;
         }
@@ -469,7 +471,7 @@ public final class CatalogService implements ImageStore.Extension {
             try {
                 v.validate(markdown);
             } catch (RuntimeException e) {
-                throw new CatalogException(CatalogException.Code.INVALID, "runbook does not validate: " + e.getMessage(), e);
+                throw new CatalogException(ErrorCode.INVALID, "runbook does not validate: " + e.getMessage(), e);
             }
         }
     }

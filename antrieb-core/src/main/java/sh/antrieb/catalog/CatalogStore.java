@@ -36,6 +36,7 @@ import org.yaml.snakeyaml.representer.Representer;
 
 import sh.antrieb.Catalog;
 import sh.antrieb.CatalogException;
+import sh.antrieb.ErrorCode;
 import sh.antrieb.HostNotReadyException;
 
 /**
@@ -278,7 +279,7 @@ public final class CatalogStore {
         } catch (AtomicMoveNotSupportedException e) {
             throw new HostNotReadyException("the catalog store " + root + " needs atomic renames within one file system: " + e.getMessage(), e);
         } catch (IOException e) {
-            throw new CatalogException(CatalogException.Code.NOT_AVAILABLE, "catalog store " + root + ": " + e, e);
+            throw new CatalogException(ErrorCode.NOT_AVAILABLE, "catalog store " + root + ": " + e, e);
         } finally {
             jvm.unlock();
         }

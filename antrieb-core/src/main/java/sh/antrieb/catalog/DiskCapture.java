@@ -8,6 +8,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import sh.antrieb.AntriebException;
+import sh.antrieb.ErrorCode;
 import sh.antrieb.ExecResult;
 import sh.antrieb.internal.LibvirtCluster;
 import sh.antrieb.internal.LibvirtHost;
@@ -51,7 +52,7 @@ final class DiskCapture {
      */
     static List<String> capture(LibvirtHost host, LibvirtCluster cluster, String node, Path dest) {
         if (!host.isLocal()) {
-            throw new sh.antrieb.CatalogException(sh.antrieb.CatalogException.Code.NOT_AVAILABLE,
+            throw new sh.antrieb.CatalogException(sh.antrieb.ErrorCode.NOT_AVAILABLE,
                     "saving a node's disk needs the libvirt host to be this machine (the catalog store is local); "
                             + host.uri() + " is remote");
         }

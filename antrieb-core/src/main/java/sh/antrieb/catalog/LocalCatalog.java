@@ -12,6 +12,7 @@ import sh.antrieb.Artifact;
 import sh.antrieb.Catalog;
 import sh.antrieb.CatalogException;
 import sh.antrieb.Cluster;
+import sh.antrieb.ErrorCode;
 import sh.antrieb.Image;
 import sh.antrieb.ImageImport;
 import sh.antrieb.ImageRef;
@@ -56,10 +57,10 @@ final class LocalCatalog implements Catalog {
     @Override
     public List<Artifact> search(Type type, String keywords, int limit) {
         if (type == null) {
-            throw new CatalogException(CatalogException.Code.INVALID, "search needs a type: image, runbook, network or cluster");
+            throw new CatalogException(ErrorCode.INVALID, "search needs a type: image, runbook, network or cluster");
         }
         if (limit < 1) {
-            throw new CatalogException(CatalogException.Code.INVALID, "limit must be 1 to " + MAX_LIMIT + ", was " + limit);
+            throw new CatalogException(ErrorCode.INVALID, "limit must be 1 to " + MAX_LIMIT + ", was " + limit);
         }
         int max = Math.min(limit, MAX_LIMIT);
         List<String> words = keywords == null || keywords.isBlank() ? List.of()
@@ -143,7 +144,7 @@ final class LocalCatalog implements Catalog {
             fetch(t, fqName).ifPresent(found::add);
         }
         if (found.size() > 1) {
-            throw new CatalogException(CatalogException.Code.AMBIGUOUS, "'" + fqName + "' names a "
+            throw new CatalogException(ErrorCode.AMBIGUOUS, "'" + fqName + "' names a "
                     + found.stream().map(a -> a.type().wireName()).toList() + ": fetch it with its type, e.g. fetch(Type."
                     + found.get(0).type() + ", \"" + fqName + "\")");
         }
@@ -154,7 +155,7 @@ final class LocalCatalog implements Catalog {
     public NetworkSpec network(String reference) {
         String[] nsName = Names.split(reference, namespace);
         if (!visible(nsName[0])) {
-            throw new CatalogException(CatalogException.Code.NOT_FOUND, "no saved network @" + nsName[0] + "/" + nsName[1]
+            throw new CatalogException(ErrorCode.NOT_FOUND, "no saved network @" + nsName[0] + "/" + nsName[1]
                     + " visible from namespace " + namespace);
         }
         return service.network(reference, namespace);
@@ -173,7 +174,7 @@ final class LocalCatalog implements Catalog {
             Names.checkWritable(BUILTIN_NAMESPACE, "delete built-in image " + nsName[1]);
         }
         if (!nsName[0].equals(namespace)) {
-            throw new CatalogException(CatalogException.Code.INVALID_NAME, "cannot delete " + nsName[0] + "/" + nsName[1]
+            throw new CatalogException(ErrorCode.INVALID_NAME, "cannot delete " + nsName[0] + "/" + nsName[1]
                     + ": this catalog deletes only from its own namespace " + namespace);
         }
         return service.store().delete(type, nsName[0], nsName[1]);

@@ -4,6 +4,7 @@ import java.util.regex.Pattern;
 
 import sh.antrieb.Catalog;
 import sh.antrieb.CatalogException;
+import sh.antrieb.ErrorCode;
 
 /** The naming rule of catalog artifacts and namespaces, checked before anything touches the disk. */
 public final class Names {
@@ -51,7 +52,7 @@ public final class Names {
         } else {
             why = "it has characters other than a-z, 0-9 and '-'";
         }
-        throw new CatalogException(CatalogException.Code.INVALID_NAME, "invalid " + what + " '" + printable(s) + "': " + why
+        throw new CatalogException(ErrorCode.INVALID_NAME, "invalid " + what + " '" + printable(s) + "': " + why
                 + ". Use 1-" + MAX_LENGTH + " lowercase letters, digits and hyphens, starting with a letter or digit, e.g. \"my-nginx\"");
     }
 
@@ -70,7 +71,7 @@ public final class Names {
      */
     public static void checkWritable(String namespace, String what) {
         if (Catalog.BUILTIN_NAMESPACE.equals(namespace)) {
-            throw new CatalogException(CatalogException.Code.READ_ONLY, "cannot " + what + ": the antrieb/ namespace holds the "
+            throw new CatalogException(ErrorCode.READ_ONLY, "cannot " + what + ": the antrieb/ namespace holds the "
                     + "built-in artifacts and is read-only. Save under your own namespace (Antrieb.builder().namespace(...) or "
                     + "antrieb.catalog(\"<namespace>\")) instead");
         }

@@ -26,6 +26,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import sh.antrieb.Catalog;
+import sh.antrieb.ErrorCode;
 import sh.antrieb.HostNotReadyException;
 import sh.antrieb.ImageRef;
 import sh.antrieb.InvalidSpecException;
@@ -95,7 +96,7 @@ public final class ImageStore {
 
     /** The error for an image that is none of {@code known}: it lists them and says how other images come in. */
     public static InvalidSpecException unknownImage(String name, List<String> known) {
-        return new InvalidSpecException("unknown image '" + name + "': this host has " + known
+        return new InvalidSpecException(ErrorCode.UNKNOWN_IMAGE, "unknown image '" + name + "': this host has " + known
                 + ". Other distributions can be imported as images on hosts that have them.");
     }
 

@@ -14,6 +14,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongConsumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.libvirt.Connect;
 import org.libvirt.Domain;
@@ -28,6 +30,7 @@ import org.slf4j.LoggerFactory;
 
 import sh.antrieb.Accelerator;
 import sh.antrieb.AntriebException;
+import sh.antrieb.ErrorCode;
 import sh.antrieb.HostNotReadyException;
 import sh.antrieb.HostUnavailableException;
 
@@ -41,6 +44,7 @@ public final class LibvirtHost implements AutoCloseable {
     /** The storage pool holding images, overlays and console logs. */
     public static final String POOL = "antrieb";
     private static final String POOL_PATH = "/var/lib/libvirt/images/antrieb";
+    private static final Pattern NETWORK_NAME = Pattern.compile("<name>([^<]+)</name>");
     private static final Object EVENT_LOOP_LOCK = new Object();
     private static boolean eventLoopStarted;
     // libvirt prints every error to stderr unless a handler is set; Antrieb reports errors through exceptions
@@ -535,10 +539,20 @@ public final class LibvirtHost implements AutoCloseable {
 
     /** Creates and starts a transient network. */
     public void createNetwork(String xml) {
-        call("create network", false, c -> {
-            c.networkCreateXML(xml).free();
-            return null;
-        });
+        try {
+            call("create network", false, c -> {
+                c.networkCreateXML(xml).free();
+                return null;
+            });
+        } catch (AntriebException e) {
+            // libvirt reports a subnet or bridge another network holds as an internal error; only its text says so
+            if (e.code() == ErrorCode.FAILED && e.getCause() instanceof LibvirtException le && message(le).contains("in use")) {
+                Matcher name = NETWORK_NAME.matcher(xml);
+                throw new AntriebException(ErrorCode.NETWORK_IN_USE, AntriebException.Subject.network(name.find() ? name.group(1) : null),
+                        e.getMessage(), le);
+            }
+            throw e;
+        }
     }
 
     /** Stops a network; a missing one is fine. */

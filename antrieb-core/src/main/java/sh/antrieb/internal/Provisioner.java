@@ -19,6 +19,7 @@ import org.slf4j.LoggerFactory;
 import sh.antrieb.Accelerator;
 import sh.antrieb.AntriebException;
 import sh.antrieb.ClusterSpec;
+import sh.antrieb.ErrorCode;
 import sh.antrieb.HostUnavailableException;
 import sh.antrieb.InvalidSpecException;
 import sh.antrieb.LimitExceededException;
@@ -361,7 +362,7 @@ public final class Provisioner {
                     }
                 } catch (AntriebException e) {
                     plan.libvirtNames().forEach(host::destroyNetwork);
-                    if (attempt == 3 || !String.valueOf(e.getMessage()).contains("in use")) {
+                    if (attempt == 3 || e.code() != ErrorCode.NETWORK_IN_USE) {
                         throw e;
                     }
                     log.debug("subnet taken meanwhile, planning again: {}", e.getMessage());

@@ -17,6 +17,7 @@ import org.junit.platform.commons.support.ReflectionSupport;
 import sh.antrieb.AntriebException;
 import sh.antrieb.CatalogException;
 import sh.antrieb.ClusterSpec;
+import sh.antrieb.ErrorCode;
 import sh.antrieb.InvalidSpecException;
 import sh.antrieb.LimitExceededException;
 import sh.antrieb.NetworkSpec;
@@ -75,7 +76,7 @@ record ClusterRequest(AntriebCluster annotation, Class<?> testClass, String targ
         if (failure instanceof ProvisionException p) {
             return new ProvisionException(message, p.consoleTails(), p);
         }
-        if (failure instanceof LimitExceededException && failure.getMessage().contains("concurrent cluster")) {
+        if (failure.code() == ErrorCode.CONCURRENT_CLUSTERS) {
             // Core's advice names its builder, which a JUnit user does not call.
             return new LimitExceededException(message + ". In JUnit tests that limit is the configuration parameter "
                     + SharedClient.MAX_CLUSTERS_PARAMETER + " (e.g. -D" + SharedClient.MAX_CLUSTERS_PARAMETER + "=4); "
@@ -84,7 +85,7 @@ record ClusterRequest(AntriebCluster annotation, Class<?> testClass, String targ
         if (failure instanceof InvalidSpecException || failure instanceof CatalogException || failure instanceof LimitExceededException) {
             return new ExtensionConfigurationException(message, failure);
         }
-        return new AntriebException(message, failure);
+        return new AntriebException(failure.code(), failure.subject(), message, failure);
     }
 
     /** {@code problem} said of the annotated element, e.g. {@code @AntriebCluster on field FooTest.cluster: ...}. */

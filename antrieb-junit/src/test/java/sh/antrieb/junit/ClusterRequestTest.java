@@ -12,8 +12,11 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtensionConfigurationException;
 
+import sh.antrieb.AntriebException;
 import sh.antrieb.Cluster;
 import sh.antrieb.ClusterSpec;
+import sh.antrieb.ErrorCode;
+import sh.antrieb.LimitExceededException;
 import sh.antrieb.NetworkSpec;
 import sh.antrieb.NodeSpec;
 import sh.antrieb.VmSize;
@@ -256,5 +259,27 @@ class ClusterRequestTest {
                 .hasMessageContaining("takes no options");
         assertThatThrownBy(() -> spec("networkTwice")).hasMessageContaining("field Fixtures.networkTwice")
                 .hasMessageContaining("networks entries \"lan\" and \"lan egress=false\" both declare network 'lan'");
+    }
+
+    @Test
+    void provisionFailuresAreSortedByTheirCodeNotTheirText() {
+        ClusterRequest r = request(Fixtures.class, "bare");
+        // The cap on concurrent clusters is known by its code, whatever the message says.
+        RuntimeException cap = r.provisionFailure(new LimitExceededException(ErrorCode.CONCURRENT_CLUSTERS, "no free slot"));
+        assertThat(cap).isInstanceOfSatisfying(LimitExceededException.class,
+                        e -> assertThat(e.code()).isEqualTo(ErrorCode.CONCURRENT_CLUSTERS))
+                .hasMessageStartingWith("@AntriebCluster on field Fixtures.bare: no free slot")
+                .hasMessageContaining("configuration parameter " + SharedClient.MAX_CLUSTERS_PARAMETER);
+        // Another limit that happens to mention concurrent clusters is the annotation's mistake, without the advice.
+        RuntimeException nodes = r.provisionFailure(new LimitExceededException("5 nodes are more than 4 (not a concurrent cluster)"));
+        assertThat(nodes).isInstanceOf(ExtensionConfigurationException.class)
+                .hasMessageNotContaining(SharedClient.MAX_CLUSTERS_PARAMETER);
+        // Anything else keeps its code and what it concerns.
+        RuntimeException other = r.provisionFailure(new AntriebException(ErrorCode.NETWORK_IN_USE,
+                AntriebException.Subject.network("lan"), "taken", null));
+        assertThat(other).isInstanceOfSatisfying(AntriebException.class, e -> {
+            assertThat(e.code()).isEqualTo(ErrorCode.NETWORK_IN_USE);
+            assertThat(e.network()).contains("lan");
+        });
     }
 }

@@ -26,6 +26,7 @@ import org.junit.platform.testkit.engine.EventType;
 
 import sh.antrieb.CatalogException;
 import sh.antrieb.Cluster;
+import sh.antrieb.ErrorCode;
 import sh.antrieb.InvalidSpecException;
 import sh.antrieb.LimitExceededException;
 import sh.antrieb.ProvisionException;
@@ -466,7 +467,7 @@ class ExtensionLifecycleTest {
         r.testEvents().assertStatistics(s -> s.started(1).failed(1));
         assertThat(Kit.failureOf(r, "missingNetwork")).isInstanceOf(ExtensionConfigurationException.class)
                 .hasMessageStartingWith("@AntriebCluster on field ProvisionFailuresFixture.lab: no saved network @team/isolated-lan: save it first")
-                .cause().isInstanceOfSatisfying(CatalogException.class, e -> assertThat(e.code()).isEqualTo(CatalogException.Code.NOT_FOUND));
+                .cause().isInstanceOfSatisfying(CatalogException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_FOUND));
         // The class's own cluster was made and is gone with the class.
         assertThat(FakeClusterSource.events()).containsExactly("source created", "provision fake1 [debian12]", "close fake1", "source closed");
     }

@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import sh.antrieb.CatalogException;
 import sh.antrieb.Cluster;
 import sh.antrieb.ClusterSpec;
+import sh.antrieb.ErrorCode;
 import sh.antrieb.ExecOptions;
 import sh.antrieb.ExecResult;
 import sh.antrieb.InvalidSpecException;
@@ -76,14 +77,14 @@ final class FakeClusterSource implements ClusterSource {
                 case "debian12" -> { }
                 case "never-boots" -> throw new ProvisionException("provisioning cluster fake0 failed: node1 did not answer SSH "
                         + "within 300 s; everything it created was removed", Map.of("node1", "[    0.000000] Linux version 6.1.0"), null);
-                case "over-the-cap" -> throw new LimitExceededException("limit of 2 concurrent clusters reached: close a cluster "
+                case "over-the-cap" -> throw new LimitExceededException(ErrorCode.CONCURRENT_CLUSTERS, "limit of 2 concurrent clusters reached: close a cluster "
                         + "first, or raise the limit with Antrieb.builder().maxConcurrentClusters(n)");
-                default -> throw new InvalidSpecException("unknown image '" + image + "': this host has [debian12, ansible-controller, "
+                default -> throw new InvalidSpecException(ErrorCode.UNKNOWN_IMAGE, "unknown image '" + image + "': this host has [debian12, ansible-controller, "
                         + "podman]. Other distributions can be imported as images on hosts that have them.");
             }
         }
         spec.networks().stream().flatMap(n -> n.reference().stream()).findFirst().ifPresent(ref -> {
-            throw new CatalogException(CatalogException.Code.NOT_FOUND, "no saved network " + ref + ": save it first with "
+            throw new CatalogException(ErrorCode.NOT_FOUND, "no saved network " + ref + ": save it first with "
                     + "catalog.saveNetwork(...) (the save operation, type network), or declare the network inline; namespace "
                     + ref.substring(1, ref.indexOf('/')) + " has []");
         });

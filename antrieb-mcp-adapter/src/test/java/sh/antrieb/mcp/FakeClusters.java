@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import sh.antrieb.Cluster;
 import sh.antrieb.ClusterSpec;
+import sh.antrieb.ErrorCode;
 import sh.antrieb.ExecOptions;
 import sh.antrieb.ExecResult;
 import sh.antrieb.ImageAliases;
@@ -45,7 +46,8 @@ final class FakeClusters implements ClusterSource {
         ClusterSpec spec = catalog.resolveIn(namespace, ALIASES.apply(requested, aliased));
         for (String image : spec.nodeImages()) {
             if (!image.equals("debian12") && !image.equals("antrieb:debian12:v1")) {
-                throw new InvalidSpecException("unknown image '" + image + "': this host has [debian12]. Other distributions can be imported as images on hosts that have them.");
+                // what the tools choose on is the code; the text is this fake's own, not a copy of core's
+                throw new InvalidSpecException(ErrorCode.UNKNOWN_IMAGE, "the fake clusters have no image '" + image + "', only debian12");
             }
         }
         FakeCluster c = new FakeCluster(String.format("fake%04d", ids.incrementAndGet()), spec, aliased);

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 import sh.antrieb.AntriebException;
+import sh.antrieb.ErrorCode;
 
 /**
  * A runbook that cannot be parsed or run as written: a missing section, a command block that names no
@@ -40,7 +41,7 @@ public class RunbookException extends AntriebException {
 
     /** A problem with the runbook as a whole (no line), caused by {@code cause} (e.g. the file could not be read). */
     public RunbookException(String message, Throwable cause) {
-        super(message, cause);
+        super(ErrorCode.INVALID_RUNBOOK, message, cause);
         this.problems = List.of(new Problem(0, message));
     }
 
@@ -51,7 +52,7 @@ public class RunbookException extends AntriebException {
 
     /** Several problems, in document order; {@code source} names the runbook (a path, a name) or is null. */
     public RunbookException(List<Problem> problems, String source) {
-        super(render(problems, source));
+        super(ErrorCode.INVALID_RUNBOOK, render(problems, source));
         if (problems.isEmpty()) {
             throw new IllegalArgumentException("a RunbookException needs at least one problem");
         }

@@ -13,7 +13,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.BiFunction;
-import java.util.regex.Pattern;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,17 +26,14 @@ import sh.antrieb.AntriebException;
 import sh.antrieb.Cluster;
 import sh.antrieb.ClusterExpiredException;
 import sh.antrieb.ClusterSpec;
+import sh.antrieb.ErrorCode;
 import sh.antrieb.ExecOptions;
 import sh.antrieb.ExecResult;
-import sh.antrieb.HostNotReadyException;
-import sh.antrieb.HostUnavailableException;
 import sh.antrieb.ImageRef;
 import sh.antrieb.InvalidSpecException;
 import sh.antrieb.LimitExceededException;
 import sh.antrieb.NetworkSpec;
 import sh.antrieb.Node;
-import sh.antrieb.NoSuchNodeException;
-import sh.antrieb.ProvisionException;
 import sh.antrieb.mcp.Account;
 import sh.antrieb.mcp.AccountLimits;
 import sh.antrieb.mcp.Catalog;
@@ -197,39 +193,50 @@ public final class AntriebTools {
             return d.handler().apply(account, args);
         } catch (McpError e) {
             throw e;
-        } catch (ClusterExpiredException e) {
-            throw McpError.builder(CLUSTER_EXPIRED_CODE).message(e.getMessage()).data(Map.of("error", "cluster_expired")).build();
         } catch (ClusterRegistry.UnknownSessionException e) {
             return error("unknown_session", e.getMessage());
-        } catch (NoSuchNodeException e) {
-            return error("unknown_node", e.getMessage());
-        } catch (LimitExceededException e) {
-            return error("limit_exceeded", e.getMessage());
-        } catch (InvalidSpecException e) {
-            if (e.getMessage() != null && e.getMessage().startsWith("unknown image")) {
-                Map<String, Object> body = errorBody("unknown_image", e.getMessage());
-                body.put("available_images", availableImages(account));
-                return result(body, true);
-            }
-            return error("invalid_arguments", e.getMessage());
-        } catch (ProvisionException e) {
-            return error("provision_failed", e.getMessage());
-        } catch (HostNotReadyException e) {
-            return error("host_not_ready", e.getMessage());
-        } catch (HostUnavailableException e) {
-            return error("host_unavailable", e.getMessage());
         } catch (CatalogException e) {
             return error(e.code(), e.getMessage());
-        } catch (sh.antrieb.CatalogException e) {
-            // forbidden_namespace and not_found from provisioning in the account's namespace, with core's message
-            return error(e.code().wireName(), e.getMessage());
         } catch (AntriebException e) {
-            return error("failed", e.getMessage());
+            if (e.code() == ErrorCode.CLUSTER_EXPIRED) {
+                throw McpError.builder(CLUSTER_EXPIRED_CODE).message(e.getMessage()).data(Map.of("error", "cluster_expired")).build();
+            }
+            Map<String, Object> body = errorBody(wireName(e.code()), e.getMessage());
+            if (e.code() == ErrorCode.UNKNOWN_IMAGE) {
+                body.put("available_images", availableImages(account));
+            }
+            return result(body, true);
         } catch (RuntimeException e) {
             log.warn("{} failed for account {}", tool, account.name(), e);
             return error("internal_error", tool + " failed inside the server: " + e
                     + ". This is a bug of the server; the request can be retried.");
         }
+    }
+
+    /**
+     * The tools' name of core's error code: the one place the MCP maps codes to its wire names ({@code error} of a
+     * failed result; {@code cluster_expired} is a JSON-RPC error instead, see the class comment).
+     */
+    static String wireName(ErrorCode code) {
+        return switch (code) {
+            case FAILED -> "failed";
+            case INVALID_SPEC, INVALID_RUNBOOK -> "invalid_arguments";
+            case UNKNOWN_IMAGE -> "unknown_image";
+            case NO_SUCH_NODE -> "unknown_node";
+            case CLUSTER_EXPIRED -> "cluster_expired";
+            case LIMIT_EXCEEDED, CONCURRENT_CLUSTERS -> "limit_exceeded";
+            case PROVISION_FAILED -> "provision_failed";
+            case HOST_NOT_READY -> "host_not_ready";
+            case HOST_UNAVAILABLE -> "host_unavailable";
+            case NETWORK_IN_USE -> "failed";
+            case INVALID_NAME -> "invalid_name";
+            case READ_ONLY -> "read_only";
+            case NOT_FOUND -> "not_found";
+            case INVALID -> "invalid";
+            case AMBIGUOUS -> "ambiguous";
+            case NOT_AVAILABLE -> "not_available";
+            case FORBIDDEN_NAMESPACE -> "forbidden_namespace";
+        };
     }
 
     // ---- provision -------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ import java.util.function.Supplier;
 
 import sh.antrieb.Cluster;
 import sh.antrieb.ClusterExpiredException;
+import sh.antrieb.ErrorCode;
 import sh.antrieb.LimitExceededException;
 import sh.antrieb.mcp.Account;
 
@@ -61,7 +62,7 @@ public final class ClusterRegistry {
             int inFlight = pending.getOrDefault(account.name(), 0);
             int limit = account.limits().maxConcurrentClusters();
             if (open.size() + inFlight >= limit) {
-                throw new LimitExceededException("limit of " + limit + " concurrent cluster" + (limit == 1 ? "" : "s")
+                throw new LimitExceededException(ErrorCode.CONCURRENT_CLUSTERS, "limit of " + limit + " concurrent cluster" + (limit == 1 ? "" : "s")
                         + " for this account reached (open: " + open + (inFlight > 0 ? ", " + inFlight + " being provisioned" : "")
                         + "): delete one with delete {type: cluster, name: <session_id>} or wait for its TTL, then provision again");
             }

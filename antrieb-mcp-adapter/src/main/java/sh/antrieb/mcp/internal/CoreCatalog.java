@@ -93,7 +93,7 @@ public final class CoreCatalog implements Catalog {
         try {
             return body.get();
         } catch (sh.antrieb.CatalogException e) {
-            throw new CatalogException(e.code().wireName(), e.getMessage());
+            throw new CatalogException(AntriebTools.wireName(e.code()), e.getMessage());
         }
     }
 }
