@@ -27,8 +27,6 @@ import io.modelcontextprotocol.server.transport.StdioServerTransportProvider;
 import io.modelcontextprotocol.spec.McpSchema;
 import sh.antrieb.Antrieb;
 import sh.antrieb.mcp.internal.AntriebTools;
-import sh.antrieb.mcp.internal.BuiltinCatalog;
-import sh.antrieb.mcp.internal.CoreCatalog;
 import sh.antrieb.mcp.internal.ClusterRegistry;
 import sh.antrieb.mcp.internal.ClusterSource;
 import sh.antrieb.mcp.internal.HttpEndpoint;
@@ -91,17 +89,16 @@ public final class AntriebMcpServer implements AutoCloseable {
         this.localAccount = b.localAccount != null ? b.localAccount : Account.local(b.limits);
         this.keys = ApiKeyStore.open(b.stateDir, b.limits);
         this.commandLog = new CommandLog(b.stateDir);
-        Catalog catalog = b.catalog != null ? b.catalog : new BuiltinCatalog(b.source::images);
         ClusterRegistry clusters = new ClusterRegistry();
         this.metrics = new ServerMetrics(clusters);
-        this.tools = new AntriebTools(b.source, clusters, catalog, commandLog, b.limits, b.model, metrics);
+        this.tools = new AntriebTools(b.source, clusters, commandLog, b.limits, b.model, metrics);
         this.allowedOrigins = List.copyOf(b.allowedOrigins);
         this.allowedHosts = List.copyOf(b.allowedHosts);
     }
 
     /** A builder for a server on top of {@code antrieb}. */
     public static Builder builder(Antrieb antrieb) {
-        return new Builder(ClusterSource.of(Objects.requireNonNull(antrieb, "antrieb"))).catalog(new CoreCatalog(antrieb));
+        return new Builder(ClusterSource.of(Objects.requireNonNull(antrieb, "antrieb")));
     }
 
     /** A builder over any source of clusters: for tests that boot no VMs. */
@@ -252,7 +249,6 @@ public final class AntriebMcpServer implements AutoCloseable {
         private Path stateDir = DEFAULT_STATE_DIR;
         private AccountLimits limits = AccountLimits.DEFAULTS;
         private Account localAccount;
-        private Catalog catalog;
         private final List<String> allowedOrigins = new ArrayList<>(List.of(
                 "http://localhost:*", "http://127.0.0.1:*", "http://[::1]:*",
                 "https://localhost:*", "https://127.0.0.1:*", "https://[::1]:*"));
@@ -278,15 +274,6 @@ public final class AntriebMcpServer implements AutoCloseable {
         /** The account of the stdio user (default {@code local}, with the default limits). */
         public Builder localAccount(Account account) {
             this.localAccount = account;
-            return this;
-        }
-
-        /**
-         * The catalog of saved artifacts (default: {@code antrieb}'s catalog, one namespace per account; over a
-         * bare cluster source, the built-in runbooks and host images, read-only).
-         */
-        public Builder catalog(Catalog catalog) {
-            this.catalog = catalog;
             return this;
         }
 

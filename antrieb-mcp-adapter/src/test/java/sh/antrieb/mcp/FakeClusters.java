@@ -7,6 +7,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import sh.antrieb.Catalog;
 import sh.antrieb.Cluster;
 import sh.antrieb.ClusterSpec;
 import sh.antrieb.ErrorCode;
@@ -39,6 +40,12 @@ final class FakeClusters implements ClusterSource {
 
     /** What the operator of a real server sets with --image-alias; one alias, for the tests of reporting it. */
     static final ImageAliases ALIASES = ImageAliases.NONE.with("ubuntu22.04", "debian12");
+
+    /** The host images and built-in runbooks, read-only: there is nothing saved behind these fakes. */
+    @Override
+    public Catalog catalog(String namespace) {
+        return new BuiltinCatalog(namespace, this::images);
+    }
 
     @Override
     public Cluster provision(ClusterSpec requested, String namespace) {

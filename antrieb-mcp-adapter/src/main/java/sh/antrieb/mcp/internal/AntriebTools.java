@@ -23,12 +23,15 @@ import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import sh.antrieb.AntriebException;
+import sh.antrieb.Artifact;
+import sh.antrieb.Catalog;
 import sh.antrieb.Cluster;
 import sh.antrieb.ClusterExpiredException;
 import sh.antrieb.ClusterSpec;
 import sh.antrieb.ErrorCode;
 import sh.antrieb.ExecOptions;
 import sh.antrieb.ExecResult;
+import sh.antrieb.Image;
 import sh.antrieb.ImageRef;
 import sh.antrieb.InvalidSpecException;
 import sh.antrieb.LimitExceededException;
@@ -36,8 +39,6 @@ import sh.antrieb.NetworkSpec;
 import sh.antrieb.Node;
 import sh.antrieb.mcp.Account;
 import sh.antrieb.mcp.AccountLimits;
-import sh.antrieb.mcp.Catalog;
-import sh.antrieb.mcp.CatalogException;
 import sh.antrieb.mcp.CommandLog;
 
 /**
@@ -61,7 +62,6 @@ public final class AntriebTools {
 
     private final ClusterSource antrieb;
     private final ClusterRegistry registry;
-    private final Catalog catalog;
     private final CommandLog commandLog;
     private final ServerMetrics metrics;
     private final JsonSchemaValidator validator = McpJsonDefaults.getSchemaValidator();
@@ -70,8 +70,8 @@ public final class AntriebTools {
     /**
      * @param schemaLimits the limits the schemas advertise (node counts); each account's own limits are enforced on top
      */
-    public AntriebTools(ClusterSource antrieb, ClusterRegistry registry, Catalog catalog, CommandLog commandLog, AccountLimits schemaLimits) {
-        this(antrieb, registry, catalog, commandLog, schemaLimits, null, new ServerMetrics(registry));
+    public AntriebTools(ClusterSource antrieb, ClusterRegistry registry, CommandLog commandLog, AccountLimits schemaLimits) {
+        this(antrieb, registry, commandLog, schemaLimits, null, new ServerMetrics(registry));
     }
 
     /**
@@ -79,11 +79,10 @@ public final class AntriebTools {
      * @param model        the model {@code validate}'s converge uses, or null when the server has none
      * @param metrics      where calls, provisions and commands are counted and timed
      */
-    public AntriebTools(ClusterSource antrieb, ClusterRegistry registry, Catalog catalog, CommandLog commandLog, AccountLimits schemaLimits,
+    public AntriebTools(ClusterSource antrieb, ClusterRegistry registry, CommandLog commandLog, AccountLimits schemaLimits,
                         dev.langchain4j.model.chat.ChatModel model, ServerMetrics metrics) {
         this.antrieb = antrieb;
         this.registry = registry;
-        this.catalog = catalog;
         this.commandLog = commandLog;
         this.metrics = metrics;
         List<String> images = antrieb.images();
@@ -195,8 +194,6 @@ public final class AntriebTools {
             throw e;
         } catch (ClusterRegistry.UnknownSessionException e) {
             return error("unknown_session", e.getMessage());
-        } catch (CatalogException e) {
-            return error(e.code(), e.getMessage());
         } catch (AntriebException e) {
             if (e.code() == ErrorCode.CLUSTER_EXPIRED) {
                 throw McpError.builder(CLUSTER_EXPIRED_CODE).message(e.getMessage()).data(Map.of("error", "cluster_expired")).build();
@@ -361,7 +358,10 @@ public final class AntriebTools {
     @SuppressWarnings("unchecked")
     private CallToolResult save(Account account, Map<String, Object> args) {
         Catalog.Type type = Catalog.Type.of((String) args.getOrDefault("type", "image"));
-        Cluster cluster = null;
+        String name = (String) args.get("name");
+        String description = (String) args.get("description");
+        Catalog catalog = antrieb.catalog(account.namespace());
+        Artifact saved;
         if (type == Catalog.Type.IMAGE) {
             for (String required : List.of("session_id", "node", "commands")) {
                 if (args.get(required) == null) {
@@ -369,20 +369,34 @@ public final class AntriebTools {
                             + required + " is missing");
                 }
             }
-            cluster = registry.find(account, (String) args.get("session_id"));
-            cluster.node((String) args.get("node"));
-        } else if (type == Catalog.Type.RUNBOOK && !(args.get("body") instanceof String)) {
-            return error("invalid_arguments", "save type=runbook needs body: the runbook markdown");
+            Cluster cluster = registry.find(account, (String) args.get("session_id"));
+            String node = (String) args.get("node");
+            cluster.node(node);
+            Image image = catalog.saveImage(cluster, node, name, (List<String>) args.get("commands"), description);
+            saved = catalog.fetch(Catalog.Type.IMAGE, image.ani()).orElseThrow().metadata();
+        } else if (type == Catalog.Type.RUNBOOK) {
+            if (!(args.get("body") instanceof String body)) {
+                return error("invalid_arguments", "save type=runbook needs body: the runbook markdown");
+            }
+            saved = catalog.saveRunbook(name, body, description);
+        } else {
+            NetworkSpec spec = NetworkSpec.named(name);
+            if (args.get("cidr") != null) {
+                spec = spec.cidr((String) args.get("cidr"));
+            }
+            if (args.get("egress") != null) {
+                spec = spec.egress((Boolean) args.get("egress"));
+            }
+            if (args.get("dhcp") != null) {
+                spec = spec.dhcp((Boolean) args.get("dhcp"));
+            }
+            saved = catalog.saveNetwork(name, spec, description);
         }
-        Catalog.SaveRequest request = new Catalog.SaveRequest(type, (String) args.get("name"), (String) args.get("description"),
-                cluster, (String) args.get("node"), (List<String>) args.get("commands"), (String) args.get("body"),
-                (String) args.get("cidr"), (Boolean) args.get("egress"), (Boolean) args.get("dhcp"));
-        Catalog.Artifact saved = catalog.save(account, request);
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("saved", true);
         r.put("type", type.wireName());
         r.put("fq_name", saved.fqName());
-        r.putAll(saved.attributes());
+        r.putAll(attributes(saved));
         r.put("message", "saved " + type.wireName() + " " + saved.fqName());
         return ok(r);
     }
@@ -398,11 +412,12 @@ public final class AntriebTools {
             return searchClusters(account, keywords, fqName, limit);
         }
         Catalog.Type t = Catalog.Type.of(type);
+        Catalog catalog = antrieb.catalog(account.namespace());
         Map<String, Object> r = new LinkedHashMap<>();
         if (fqName != null) {
-            Optional<Catalog.Artifact> a = catalog.fetch(account, t, fqName);
+            Optional<Artifact> a = catalog.fetch(t, fqName);
             if (a.isEmpty()) {
-                List<String> known = catalog.search(account, t, null, 100).stream().map(Catalog.Artifact::fqName).toList();
+                List<String> known = catalog.search(t, null, 100).stream().map(Artifact::fqName).toList();
                 return error("not_found", "no " + type + " '" + fqName + "'; the " + type + "s you can fetch are " + known);
             }
             Map<String, Object> body = render(a.get());
@@ -410,7 +425,7 @@ public final class AntriebTools {
             r.put(type, body);
             return ok(r);
         }
-        List<Map<String, Object>> items = catalog.search(account, t, keywords, limit).stream().map(this::render).toList();
+        List<Map<String, Object>> items = catalog.search(t, keywords, limit).stream().map(AntriebTools::render).toList();
         r.put(type + "s", items);
         r.put("count", items.size());
         return ok(r);
@@ -452,14 +467,14 @@ public final class AntriebTools {
         return d;
     }
 
-    private Map<String, Object> render(Catalog.Artifact a) {
+    private static Map<String, Object> render(Artifact a) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("fq_name", a.fqName());
         m.put("name", a.name());
         m.put("namespace", a.namespace());
         m.put("description", a.description());
         m.put("builtin", a.builtin());
-        m.putAll(a.attributes());
+        m.putAll(attributes(a));
         if (a.type() == Catalog.Type.IMAGE && a.attributes().containsKey("ani")) {
             // What clients of the hosted service read to pin an image: this exact ANI, and who manages it.
             Map<String, Object> iface = new LinkedHashMap<>();
@@ -474,6 +489,16 @@ public final class AntriebTools {
             m.put("body", a.body());
         }
         return m;
+    }
+
+    /** An artifact's attributes as the tools show them: core's, then its version and when it was made. */
+    private static Map<String, Object> attributes(Artifact a) {
+        Map<String, Object> attrs = new LinkedHashMap<>(a.attributes());
+        attrs.put("version", a.version());
+        if (a.createdAt() != null) {
+            attrs.put("created_at", a.createdAt().toString());
+        }
+        return attrs;
     }
 
     // ---- delete ----------------------------------------------------------------------------------
@@ -491,7 +516,10 @@ public final class AntriebTools {
             r.put("message", "cluster " + name + " deleted: its VMs, networks and disks are gone");
             return ok(r);
         }
-        catalog.delete(account, Catalog.Type.of(type), name);
+        Catalog.Type t = Catalog.Type.of(type);
+        if (!antrieb.catalog(account.namespace()).delete(t, name)) {
+            return error("not_found", "no saved " + t.wireName() + " '" + name + "' in namespace " + account.namespace());
+        }
         r.put("deleted", true);
         r.put("type", type);
         r.put("name", name);
@@ -502,7 +530,7 @@ public final class AntriebTools {
     /** The images {@code account} can provision, by the names provision takes: the host's and its own saved ones. */
     private List<String> availableImages(Account account) {
         try {
-            return catalog.search(account, Catalog.Type.IMAGE, null, 100).stream().map(Catalog.Artifact::name).distinct().toList();
+            return antrieb.catalog(account.namespace()).search(Catalog.Type.IMAGE, null, 100).stream().map(Artifact::name).distinct().toList();
         } catch (RuntimeException e) {
             log.warn("listing images for account {}: {}", account.name(), e.toString());
             return antrieb.images();
@@ -545,7 +573,7 @@ public final class AntriebTools {
         if (r.isPinned()) {
             return r.unqualified().ani();
         }
-        boolean builtin = !r.isQualified() || r.namespace().equals(sh.antrieb.Catalog.BUILTIN_NAMESPACE);
+        boolean builtin = !r.isQualified() || r.namespace().equals(Catalog.BUILTIN_NAMESPACE);
         return (builtin ? r.unqualified() : r).withVersion(1).ani();
     }
 

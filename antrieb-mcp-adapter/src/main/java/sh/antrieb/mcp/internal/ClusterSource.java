@@ -3,11 +3,15 @@ package sh.antrieb.mcp.internal;
 import java.util.List;
 
 import sh.antrieb.Antrieb;
+import sh.antrieb.Catalog;
 import sh.antrieb.Cluster;
 import sh.antrieb.ClusterSpec;
 import sh.antrieb.ProvisionOptions;
 
-/** Where the tools get clusters from: an {@link Antrieb} client, or a stand-in in tests that boot no VMs. */
+/**
+ * Where the tools get clusters and saved artifacts from: an {@link Antrieb} client, or a stand-in in tests that
+ * boot no VMs.
+ */
 public interface ClusterSource {
     /** The images this host can boot. */
     List<String> images();
@@ -17,6 +21,9 @@ public interface ClusterSource {
      * names in other namespaces are refused; see {@link Antrieb#provision(ClusterSpec, ProvisionOptions)}.
      */
     Cluster provision(ClusterSpec spec, String namespace);
+
+    /** The catalog of {@code namespace} (an account's): its saved artifacts and the built-in {@code antrieb/*} ones. */
+    Catalog catalog(String namespace);
 
     /** The source backed by {@code antrieb}. */
     static ClusterSource of(Antrieb antrieb) {
@@ -29,6 +36,11 @@ public interface ClusterSource {
             @Override
             public Cluster provision(ClusterSpec spec, String namespace) {
                 return antrieb.provision(spec, ProvisionOptions.namespace(namespace));
+            }
+
+            @Override
+            public Catalog catalog(String namespace) {
+                return antrieb.catalog(namespace);
             }
         };
     }
