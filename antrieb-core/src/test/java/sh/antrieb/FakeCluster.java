@@ -25,6 +25,7 @@ public class FakeCluster implements Cluster {
     private final Instant createdAt = Instant.now();
     private final Instant expiresAt;
     private volatile boolean closed;
+    private final FakeFaults faults = new FakeFaults(this);
 
     /** Every command succeeds with {@code "ran on <node>: <command>"}. */
     public FakeCluster(String id, ClusterSpec spec) {
@@ -63,6 +64,11 @@ public class FakeCluster implements Cluster {
     /** A finished command. */
     public static ExecResult result(String node, String command, int exitCode, String stdout, String stderr) {
         return new ExecResult(node, command, exitCode, stdout, stderr, Instant.now(), Duration.ofMillis(5), false);
+    }
+
+    @Override
+    public Faults faults() {
+        return faults;
     }
 
     @Override

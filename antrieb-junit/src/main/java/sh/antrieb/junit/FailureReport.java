@@ -9,11 +9,13 @@ import java.util.stream.Collectors;
 
 import sh.antrieb.Cluster;
 import sh.antrieb.ExecResult;
+import sh.antrieb.Faults;
 import sh.antrieb.Node;
 
 /**
- * What a person needs to understand a failed test that used clusters: every command run on each cluster
- * with its exit code and the tail of its output, and the tail of each node's console log. {@link #text()}
+ * What a person needs to understand a failed test that used clusters: the faults in force on each cluster
+ * ({@link Cluster#faults()}), every command run on it with its exit code and the tail of its output, and the
+ * tail of each node's console log. {@link #text()}
  * is the full report (written to a file), {@link #summary(String)} the few lines added to the failure.
  *
  * @param testName  the failing test or class
@@ -53,6 +55,10 @@ record FailureReport(String testName, String phase, Throwable failure, List<Scop
         out.append("state:   ").append(c.isOpen() ? "open" : "closed").append(", provisioned in ")
                 .append(seconds(c.provisionTime())).append(" on ").append(c.accelerator())
                 .append(", expires ").append(c.expiresAt()).append('\n');
+        String faults = faults(c);
+        if (faults != null) {
+            out.append("faults:  ").append(faults.isEmpty() ? "none in force" : faults).append('\n');
+        }
         List<ExecResult> history = c.history();
         long failed = history.stream().filter(r -> !r.succeeded()).count();
         out.append("\n--- commands: ").append(history.size()).append(", ").append(failed).append(" failed\n");
@@ -97,6 +103,17 @@ record FailureReport(String testName, String phase, Throwable failure, List<Scop
         out.append(indent(ExecResult.tail(trimmed, OUTPUT_TAIL_LINES), "    | ")).append('\n');
     }
 
+    /** The faults in force on {@code c} ({@code "; "}-separated, empty for none), or null where it has no faults. */
+    private static String faults(Cluster c) {
+        try {
+            return c.faults().active().stream().map(Faults.Active::description).collect(Collectors.joining("; "));
+        } catch (UnsupportedOperationException e) {
+            return null;
+        } catch (RuntimeException e) {
+            return "(unknown: " + e.getMessage() + ")";
+        }
+    }
+
     private static String consoleTail(Cluster c, String node) {
         try {
             String tail = stripTrailingNewlines(c.consoleTail(node, CONSOLE_TAIL_LINES));
@@ -122,6 +139,10 @@ record FailureReport(String testName, String phase, Throwable failure, List<Scop
             out.append("\n  cluster ").append(entry.cluster().id()).append(" (").append(entry.target()).append("): ")
                     .append(history.size()).append(history.size() == 1 ? " command, " : " commands, ")
                     .append(failed.size()).append(" failed");
+            String faults = faults(entry.cluster());
+            if (faults != null && !faults.isEmpty()) {
+                out.append("\n    faults in force: ").append(faults);
+            }
             if (!failed.isEmpty()) {
                 ExecResult last = failed.get(failed.size() - 1);
                 out.append("\n    last failed: ").append(last.summary());

@@ -171,6 +171,7 @@ class ExtensionLifecycleTest {
         @Test
         void fails(@AntriebCluster Cluster scratch) {
             SEEN.add(shared.id() + " " + perTest.id() + " " + scratch.id());
+            shared.faults().partition("node1", "node2");
             perTest.exec("node1", "echo hello");
             assertThat(shared.exec("node1", "fail-curl http://node2/")).succeeded();
         }
@@ -381,7 +382,7 @@ class ExtensionLifecycleTest {
         assertThat(failure.getSuppressed()).singleElement().isInstanceOf(ClusterReport.class);
         String summary = failure.getSuppressed()[0].getMessage();
         assertThat(summary).contains("3 clusters in use", "antrieb-report-test.txt",
-                "cluster fake1 (field FailingTestFixture.shared): 2 commands, 1 failed",
+                "cluster fake1 (field FailingTestFixture.shared): 2 commands, 1 failed\n    faults in force: partition node1 <-> node2\n",
                 "last failed: node1 $ fail-curl http://node2/  -> exit 1",
                 "stderr| boom: fail-curl http://node2/",
                 "cluster fake2 (field FailingTestFixture.perTest): 1 command, 0 failed",
@@ -397,6 +398,7 @@ class ExtensionLifecycleTest {
                 "failure: java.lang.AssertionError: Expecting the command to succeed",
                 "cluster fake1  (field FailingTestFixture.shared)",
                 "nodes:   node1 10.99.0.10 (debian12), node2 10.99.0.11 (debian12)",
+                "faults:  partition node1 <-> node2\n",
                 "(before this test: from @BeforeAll methods and earlier tests)",
                 "node2  exit 0", "$ apt-get install -y nginx",
                 "(during this test)",
@@ -404,6 +406,8 @@ class ExtensionLifecycleTest {
                 "--- console of node1", "--- console of node2", "| Debian GNU/Linux 12 node2 ttyS0",
                 "cluster fake2  (field FailingTestFixture.perTest)", "$ echo hello", "| ran echo hello on node1",
                 "cluster fake3  (parameter scratch of FailingTestFixture.fails())");
+        assertThat(report).contains("cluster fake2  (field FailingTestFixture.perTest)").containsOnlyOnce("faults:  partition")
+                .contains("faults:  none in force");
         // the innermost scope comes first: the test's own clusters, then the class's
         assertThat(report.indexOf("cluster fake2")).isLessThan(report.indexOf("cluster fake1"));
 

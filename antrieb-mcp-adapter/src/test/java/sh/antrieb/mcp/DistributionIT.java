@@ -48,7 +48,7 @@ class DistributionIT {
         try (McpSyncClient c = McpTestClients.stdio(Duration.ofMinutes(2), Map.of(), "/bin/sh", args)) {
             assertThat(c.getServerInfo().name()).isEqualTo("antrieb");
             assertThat(c.listTools().tools()).extracting(McpSchema.Tool::name)
-                    .containsExactly("provision", "exec", "save", "search", "delete", "validate");
+                    .containsExactly("provision", "exec", "save", "search", "delete", "validate", "fault");
         }
     }
 }

@@ -114,7 +114,7 @@ final class MalformedRequests {
     }
 
     /** The tools {@link #base} has arguments for. */
-    private static final java.util.Set<String> KNOWN = java.util.Set.of("provision", "exec", "save", "search", "delete");
+    private static final java.util.Set<String> KNOWN = java.util.Set.of("provision", "exec", "save", "search", "delete", "fault");
 
     /** Arguments that reach a tool and do not exist on this server (no real cluster is named). */
     private static Map<String, Object> base(String tool) {
@@ -125,6 +125,7 @@ final class MalformedRequests {
                     "commands", List.of("true"));
             case "search" -> Map.of("type", "runbook", "keywords", "battery");
             case "delete" -> Map.of("type", "image", "name", "no-such-image");
+            case "fault" -> Map.of("session_id", "nosuchcluster", "action", "list");
             default -> Map.of();
         };
     }

@@ -73,7 +73,7 @@ class McpHttpIT {
     @Order(1)
     void toolsAreListedWithSchemas() {
         List<McpSchema.Tool> tools = alice.listTools().tools();
-        assertThat(tools).extracting(McpSchema.Tool::name).containsExactly("provision", "exec", "save", "search", "delete", "validate");
+        assertThat(tools).extracting(McpSchema.Tool::name).containsExactly("provision", "exec", "save", "search", "delete", "validate", "fault");
         assertThat(tools).allSatisfy(t -> assertThat(t.inputSchema()).containsKey("properties"));
         assertThat(tools.get(0).description()).contains("[debian12");
     }
@@ -167,6 +167,20 @@ class McpHttpIT {
     void searchListsTheAccountsClusters() {
         assertThat(ids(ok(call(alice, "search", Map.of("type", "cluster"))))).containsExactly(aliceCluster);
         assertThat(ids(ok(call(bob, "search", Map.of("type", "cluster"))))).isEmpty();
+    }
+
+    @Test
+    @Order(5)
+    void aNodeFrozenThroughTheFaultToolAnswersExecWithMinusOneUntilHealed() {
+        // After the metrics test: these execs are not among the ones it counts.
+        Map<String, Object> frozen = ok(call(alice, "fault", Map.of("session_id", aliceCluster, "action", "freeze", "nodes", List.of("node1"))));
+        assertThat(frozen).containsEntry("active", List.of(Map.of("kind", "freeze", "nodes", List.of("node1"), "description", "freeze node1")));
+        Map<String, Object> onFrozen = ok(call(alice, "exec", Map.of("session_id", aliceCluster, "node", "node1", "command", "hostname")));
+        assertThat(onFrozen).containsEntry("exit_code", -1);
+        assertThat((String) onFrozen.get("stderr")).contains("node1 is frozen");
+        assertThat(ok(call(alice, "fault", Map.of("session_id", aliceCluster, "action", "heal")))).containsEntry("active", List.of());
+        assertThat(ok(call(alice, "exec", Map.of("session_id", aliceCluster, "node", "node1", "command", "hostname"))))
+                .containsEntry("exit_code", 0).containsEntry("stdout", "node1\n");
     }
 
     @Test

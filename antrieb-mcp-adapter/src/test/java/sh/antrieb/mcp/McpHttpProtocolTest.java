@@ -71,12 +71,12 @@ class McpHttpProtocolTest {
     }
 
     @Test
-    void initializeListsTheSixToolsWithSchemas() {
+    void initializeListsTheSevenToolsWithSchemas() {
         try (McpSyncClient c = client(alice)) {
             assertThat(c.getServerInfo().name()).isEqualTo("antrieb");
             assertThat(c.getServerInstructions()).contains("antrieb/primer");
             List<McpSchema.Tool> tools = c.listTools().tools();
-            assertThat(tools).extracting(McpSchema.Tool::name).containsExactly("provision", "exec", "save", "search", "delete", "validate");
+            assertThat(tools).extracting(McpSchema.Tool::name).containsExactly("provision", "exec", "save", "search", "delete", "validate", "fault");
             for (McpSchema.Tool t : tools) {
                 assertThat(t.inputSchema()).as(t.name()).containsKey("properties");
                 assertThat(t.outputSchema()).as(t.name()).isNotNull();
@@ -179,6 +179,47 @@ class McpHttpProtocolTest {
                     .containsEntry("error", "not_available");
             assertThat(error(call(c, "delete", Map.of("type", "runbook", "name", "antrieb/primer")))).containsEntry("error", "read_only");
             ok(call(c, "delete", Map.of("type", "cluster", "name", id)));
+        }
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void faultActionsReachTheClusterAndEveryResultListsWhatIsInForce() {
+        try (McpSyncClient c = client(alice)) {
+            String id = (String) ok(call(c, "provision", Map.of("cluster", List.of("debian12 x3")))).get("session_id");
+            Map<String, Object> p = ok(call(c, "fault", Map.of("session_id", id, "action", "partition", "nodes", List.of("node1", "node2"))));
+            assertThat(p).containsEntry("session_id", id).containsEntry("action", "partition");
+            assertThat((List<Map<String, Object>>) p.get("active")).containsExactly(
+                    Map.of("kind", "partition", "nodes", List.of("node1", "node2"), "description", "partition node1 <-> node2"));
+            assertThat((String) p.get("message")).isEqualTo("Partitioned node1 from node2. In force: partition node1 <-> node2.");
+            Map<String, Object> l = ok(call(c, "fault", Map.of("session_id", id, "action", "link", "nodes", List.of("node3"),
+                    "latency_ms", 200, "jitter_ms", 50, "loss", 0.05)));
+            assertThat((String) l.get("message")).startsWith("Link into node3: latency 200 ms, jitter 50 ms, loss 5%.");
+            ok(call(c, "fault", Map.of("session_id", id, "action", "power_off", "nodes", List.of("node2"))));
+            assertThat(error(call(c, "fault", Map.of("session_id", id, "action", "freeze", "nodes", List.of("node2")))))
+                    .containsEntry("error", "invalid_state").extractingByKey("message").asString().contains("powerOn(\"node2\") first");
+            Map<String, Object> listed = ok(call(c, "fault", Map.of("session_id", id, "action", "list")));
+            assertThat((List<Map<String, Object>>) listed.get("active")).extracting(m -> m.get("kind"))
+                    .containsExactly("partition", "link", "power_off");
+            assertThat((List<?>) ok(call(c, "fault", Map.of("session_id", id, "action", "heal"))).get("active")).isEmpty();
+
+            // Bad arguments: named, nothing done.
+            assertThat(error(call(c, "fault", Map.of("session_id", id, "action", "partition", "nodes", List.of("node1")))))
+                    .containsEntry("error", "invalid_arguments").extractingByKey("message").asString().contains("two nodes");
+            assertThat(error(call(c, "fault", Map.of("session_id", id, "action", "link", "nodes", List.of("node1")))))
+                    .extractingByKey("message").asString().contains("latency_ms, loss or both");
+            assertThat(error(call(c, "fault", Map.of("session_id", id, "action", "link", "nodes", List.of("node1"),
+                    "latency_ms", 10, "jitter_ms", 20)))).containsEntry("error", "invalid_arguments")
+                    .extractingByKey("message").asString().contains("0 to the latency (10 ms)");
+            assertThat(error(call(c, "fault", Map.of("session_id", id, "action", "heal", "nodes", List.of("node1")))))
+                    .extractingByKey("message").asString().contains("takes no nodes");
+            assertThat(error(call(c, "fault", Map.of("session_id", id, "action", "isolate", "nodes", List.of("node9")))))
+                    .containsEntry("error", "unknown_node");
+            assertThat(error(call(c, "fault", Map.of("session_id", id, "action", "explode")))).containsEntry("error", "invalid_arguments");
+            assertThat(clusters.made.get(id).faults().active()).isEmpty();
+            ok(call(c, "delete", Map.of("type", "cluster", "name", id)));
+            assertThatThrownBy(() -> call(c, "fault", Map.of("session_id", id, "action", "list")))
+                    .isInstanceOf(McpError.class).hasMessageContaining("cluster_expired");
         }
     }
 

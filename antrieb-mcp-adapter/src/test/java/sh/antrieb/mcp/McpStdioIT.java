@@ -36,7 +36,7 @@ class McpStdioIT {
                 "--boot-timeout-seconds", "300", "--exec-timeout-seconds", "180");
         String leftBehind;
         try (McpSyncClient c = McpTestClients.stdio(Duration.ofMinutes(10), Map.of(), launcher.toString(), args)) {
-            assertThat(c.listTools().tools()).extracting(McpSchema.Tool::name).containsExactly("provision", "exec", "save", "search", "delete", "validate");
+            assertThat(c.listTools().tools()).extracting(McpSchema.Tool::name).containsExactly("provision", "exec", "save", "search", "delete", "validate", "fault");
             assertThat(c.listTools().tools()).allSatisfy(t -> assertThat(t.inputSchema()).containsKey("properties"));
 
             Map<String, Object> p = ok(call(c, "provision", Map.of("cluster", List.of(Map.of("image", "debian12", "count", 1)))));

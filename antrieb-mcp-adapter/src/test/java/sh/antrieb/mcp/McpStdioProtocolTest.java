@@ -40,7 +40,7 @@ class McpStdioProtocolTest {
     void theSdkClientProvisionsExecsAndDeletesOverStdio() {
         List<String> cmd = command();
         try (McpSyncClient c = McpTestClients.stdio(Duration.ofSeconds(30), Map.of(), cmd.get(0), cmd.subList(1, cmd.size()))) {
-            assertThat(c.listTools().tools()).extracting(McpSchema.Tool::name).containsExactly("provision", "exec", "save", "search", "delete", "validate");
+            assertThat(c.listTools().tools()).extracting(McpSchema.Tool::name).containsExactly("provision", "exec", "save", "search", "delete", "validate", "fault");
             Map<String, Object> p = ok(call(c, "provision", Map.of("cluster", List.of("debian12 x2"))));
             String id = (String) p.get("session_id");
             assertThat(p).containsEntry("nodes", List.of("node1", "node2")).containsEntry("status", "cluster_ready");

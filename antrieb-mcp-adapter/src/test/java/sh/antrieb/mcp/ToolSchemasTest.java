@@ -12,7 +12,7 @@ import io.modelcontextprotocol.json.schema.JsonSchemaValidator;
 import io.modelcontextprotocol.spec.McpSchema;
 import sh.antrieb.mcp.internal.AntriebTools;
 
-/** The six tools' JSON Schemas: present, valid JSON Schema 2020-12, and saying what product.md says. */
+/** The seven tools' JSON Schemas: present, valid JSON Schema 2020-12, and saying what product.md says. */
 class ToolSchemasTest {
     private static final JsonSchemaValidator VALIDATOR = McpJsonDefaults.getSchemaValidator();
 

@@ -42,9 +42,9 @@ import sh.antrieb.mcp.AccountLimits;
 import sh.antrieb.mcp.CommandLog;
 
 /**
- * The five tools ({@code provision}, {@code exec}, {@code save}, {@code search}, {@code delete}): their
- * definitions (loaded from {@code /sh/antrieb/mcp/tools/<name>.json}) and their handlers, independent of
- * the transport. Every result, success or failure, is a JSON object given twice: as the text of the first
+ * The tools ({@code provision}, {@code exec}, {@code save}, {@code search}, {@code delete}, {@code validate},
+ * {@code fault}): their definitions (loaded from {@code /sh/antrieb/mcp/tools/<name>.json}) and their handlers,
+ * independent of the transport. Every result, success or failure, is a JSON object given twice: as the text of the first
  * content item and as structured content. Failures are {@code {"error": code, "message": ...}} with
  * {@code isError}; the one exception is a gone cluster on exec/delete, a JSON-RPC error whose message
  * starts with {@code cluster_expired}, as existing Antrieb clients expect.
@@ -52,7 +52,7 @@ import sh.antrieb.mcp.CommandLog;
 public final class AntriebTools {
     private static final Logger log = LoggerFactory.getLogger(AntriebTools.class);
     /** The tools, in the order they are listed. */
-    public static final List<String> NAMES = List.of("provision", "exec", "save", "search", "delete", "validate");
+    public static final List<String> NAMES = List.of("provision", "exec", "save", "search", "delete", "validate", "fault");
     /** JSON-RPC error code of {@code cluster_expired} (the implementation-defined server error range). */
     public static final int CLUSTER_EXPIRED_CODE = -32000;
 
@@ -93,6 +93,7 @@ public final class AntriebTools {
         defs.add(new Definition(loadTool("search", schemaLimits, images), this::search));
         defs.add(new Definition(loadTool("delete", schemaLimits, images), this::delete));
         defs.add(new Definition(loadTool("validate", schemaLimits, images), new ValidateTool(antrieb, registry, commandLog, model, metrics)::call));
+        defs.add(new Definition(loadTool("fault", schemaLimits, images), new FaultTool(registry)::call));
         this.definitions = List.copyOf(defs);
     }
 
