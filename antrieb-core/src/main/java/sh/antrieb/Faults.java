@@ -4,7 +4,7 @@ import java.util.List;
 
 /**
  * Failure scenarios on a cluster, made at the host, never by commands inside the guests: rules on the cluster's
- * own bridges (nftables), traffic control on the guests' TAP devices, and libvirt's power and pause. Only the
+ * own bridges (nftables), delays on the guests' TAP devices, and libvirt's power and pause. Only the
  * networks under test are touched: the control network stays as it is, so {@link Cluster#exec exec} keeps working
  * on every node during every fault, and a node that is powered off or frozen answers exec at once with exit code
  * {@code -1} and the reason in stderr, like a rebooting one.
@@ -22,8 +22,8 @@ import java.util.List;
  *
  * <p>Faults belong to the cluster: its nftables table is named with the cluster's label, so {@link #heal()},
  * {@link Cluster#close()}, the TTL and the sweep of dead owners remove it like the cluster's other host objects;
- * traffic control goes with the TAP devices. Network faults need {@code nft} and {@code tc} on the libvirt host,
- * so they work only where that host is this machine; power and pause work everywhere. Thread-safe.
+ * delays go with the TAP devices and QEMU processes. Network faults need {@code nft} (and {@code tc}) on the libvirt
+ * host, so they work only where that host is this machine; power and pause work everywhere. Thread-safe.
  */
 public interface Faults {
 
@@ -47,10 +47,9 @@ public interface Faults {
     /**
      * Makes the link into {@code node} bad: what it receives on its networks under test is delayed and/or lost
      * (replaces an earlier {@code link} of the node; {@link Link#PERFECT} removes it). A round trip through the
-     * node grows by the latency once. Latency needs the host kernel's {@code netem} queueing discipline; loss
-     * is an nftables rule and works wherever nftables does.
-     *
-     * @throws HostNotReadyException when the host cannot delay packets (no netem), naming the fix
+     * node grows by the latency once. Loss is an nftables rule; latency a {@code netem} qdisc on the node's TAPs,
+     * or, where the host kernel has no netem, a delay line in this JVM that QEMU's network filters hand each frame
+     * to (so that delay ends with this JVM).
      */
     void link(String node, Link link);
 

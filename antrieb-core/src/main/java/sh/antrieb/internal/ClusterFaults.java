@@ -18,7 +18,8 @@ import sh.antrieb.NoSuchNodeException;
 /**
  * The faults of one cluster: what is in force, and the host-side steps that make and remove it through a
  * {@link Backend} (the libvirt cluster's, or a test's fake). Network faults are one nftables table (rewritten
- * whole on every change, in one transaction) plus netem qdiscs on TAPs; power and pause go to libvirt.
+ * whole on every change, in one transaction) plus a delay per delayed node (netem qdiscs on its TAPs, or a
+ * {@link DelayLine}); power and pause go to libvirt.
  */
 public final class ClusterFaults implements Faults {
     private static final Logger log = LoggerFactory.getLogger(ClusterFaults.class);
@@ -31,8 +32,14 @@ public final class ClusterFaults implements Faults {
         /** Applies an nft script (fails, naming the fix, where the host has no usable nft). */
         void nft(String script);
 
-        /** Runs {@code tc} with {@code args}; failures throw, naming the fix. */
-        void tc(List<String> args);
+        /**
+         * Delays what {@code node} receives on {@code taps} as {@code link} says (replacing an earlier delay); on
+         * failure nothing is delayed and the exception names the fix.
+         */
+        void delay(String node, List<String> taps, Link link);
+
+        /** Removes the delay of {@code node}'s {@code taps}. */
+        void undelay(String node, List<String> taps);
 
         /** Powers the node's VM off (destroyed, its definition kept to start it again). */
         void powerOff(String node);
@@ -161,34 +168,13 @@ public final class ClusterFaults implements Faults {
         log.info("cluster {}: link into {}: {}", clusterId, node, link.describe());
     }
 
-    /** Moves the netem qdiscs of {@code node}'s TAPs from what {@code from} needs to what {@code to} needs. */
+    /** Moves the delay of {@code node}'s TAPs from what {@code from} needs to what {@code to} needs. */
     private void setDelay(String node, Link from, Link to) {
         List<String> taps = FaultRules.dataTaps(plan, node);
         if (to.delays()) {
-            List<String> done = new ArrayList<>();
-            try {
-                for (String tap : taps) {
-                    backend.tc(FaultRules.delay(tap, to));
-                    done.add(tap);
-                }
-            } catch (RuntimeException e) {
-                for (String tap : done) {
-                    undelayQuietly(tap, e);
-                }
-                throw e;
-            }
+            backend.delay(node, taps, to);
         } else if (from.delays()) {
-            for (String tap : taps) {
-                backend.tc(FaultRules.undelay(tap));
-            }
-        }
-    }
-
-    private void undelayQuietly(String tap, RuntimeException into) {
-        try {
-            backend.tc(FaultRules.undelay(tap));
-        } catch (RuntimeException e) {
-            into.addSuppressed(e);
+            backend.undelay(node, taps);
         }
     }
 
@@ -233,7 +219,7 @@ public final class ClusterFaults implements Faults {
                 unreachable.put(node, node + " is powered off (starting it again failed: " + e.getMessage() + ")");
                 throw e;
             }
-            // A new VM has new TAP devices: the qdiscs went with the old ones (nft rules match by name and hold).
+            // A new VM has new TAP devices (and a new QEMU): the delay went with the old ones; nft rules match by name and hold.
             Link link = links.get(node);
             if (link != null && link.delays()) {
                 setDelay(node, Link.PERFECT, link);

@@ -55,6 +55,10 @@ public final class LibvirtCluster implements Cluster {
     private final ClusterFaults faults;
     /** The definitions of powered-off nodes' domains, to start them again. */
     private final Map<String, String> poweredOff = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Delays made in this JVM, by node (where the host kernel has no netem). */
+    private final Map<String, List<DelayLine>> delayLines = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Whether tc netem works on this host; null until first tried. */
+    private volatile Boolean netem;
 
     /** Saves a node's disk as an image (the client's catalog). */
     @FunctionalInterface
@@ -215,6 +219,14 @@ public final class LibvirtCluster implements Cluster {
         return saver.save(this, node, name, commands, description);
     }
 
+    /** Stops {@code node}'s delay lines; {@code unplug} also takes their filters out of its running QEMU. */
+    private void closeDelayLines(String node, boolean unplug) {
+        List<DelayLine> lines = delayLines.remove(node);
+        if (lines != null) {
+            lines.forEach(l -> l.close(unplug));
+        }
+    }
+
     @Override
     public sh.antrieb.Faults faults() {
         return faults;
@@ -234,9 +246,58 @@ public final class LibvirtCluster implements Cluster {
         }
 
         @Override
-        public void tc(List<String> args) {
+        public void delay(String node, List<String> taps, sh.antrieb.Link link) {
             requireLocal();
-            HostFirewall.tc(args);
+            if (!Boolean.FALSE.equals(netem)) {
+                try {
+                    List<String> done = new ArrayList<>();
+                    try {
+                        for (String tap : taps) {
+                            HostFirewall.tc(FaultRules.delay(tap, link));
+                            done.add(tap);
+                        }
+                    } catch (RuntimeException e) {
+                        done.forEach(tap -> undelayTap(tap));
+                        throw e;
+                    }
+                    netem = true;
+                    return;
+                } catch (sh.antrieb.HostNotReadyException e) {
+                    if (!String.valueOf(e.getMessage()).contains("no netem")) {
+                        throw e;
+                    }
+                    netem = false;
+                    log.info("cluster {}: the host kernel has no netem: delays go through delay lines in this JVM (QEMU's network filters)", id());
+                }
+            }
+            closeDelayLines(node, true);
+            List<DelayLine> lines = new ArrayList<>();
+            try {
+                for (String tap : taps) {
+                    lines.add(DelayLine.open(host, label.name(node), tap, link));
+                }
+            } catch (RuntimeException e) {
+                lines.forEach(DelayLine::close);
+                throw e;
+            }
+            delayLines.put(node, lines);
+        }
+
+        @Override
+        public void undelay(String node, List<String> taps) {
+            requireLocal();
+            if (Boolean.TRUE.equals(netem)) {
+                taps.forEach(tap -> undelayTap(tap));
+            }
+            closeDelayLines(node, true);
+        }
+
+        private void undelayTap(String tap) {
+            try {
+                HostFirewall.tc(FaultRules.undelay(tap));
+            } catch (RuntimeException e) {
+                log.debug("tc: no delay to remove on {}: {}", tap, e.getMessage());
+            }
         }
 
         private void requireLocal() {
@@ -257,6 +318,7 @@ public final class LibvirtCluster implements Cluster {
             poweredOff.put(node, xml);
             member(node).channel().reset();
             host.destroyDomain(domain);
+            closeDelayLines(node, false);
         }
 
         @Override
@@ -371,6 +433,7 @@ public final class LibvirtCluster implements Cluster {
         log.info("cluster {}: destroying {} node(s)", id(), members.size());
         members.values().forEach(m -> m.channel().close());
         try {
+            List.copyOf(delayLines.keySet()).forEach(n -> closeDelayLines(n, false));
             new Sweeper(host).removeCluster(id());
         } finally {
             onClose.accept(this);

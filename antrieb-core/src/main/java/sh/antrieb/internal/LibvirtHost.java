@@ -709,6 +709,28 @@ public final class LibvirtHost implements AutoCloseable {
                 dom -> dom.getXMLDesc(Domain.XMLFlags.INACTIVE), null);
     }
 
+    /** The live XML of a running domain (device aliases included), or null when there is none. */
+    public String liveDomainXml(String name) {
+        return withObject("read domain " + name, true, c -> c.domainLookupByName(name), Domain::free, dom -> dom.getXMLDesc(0), null);
+    }
+
+    /**
+     * Sends one QMP command to a running domain's QEMU ({@code virsh qemu-monitor-command}) and returns the reply.
+     *
+     * @throws AntriebException when there is no such domain or QEMU answers with an error
+     */
+    public String qemuMonitor(String name, String json) {
+        String reply = withObject("send a monitor command to domain " + name, false, c -> c.domainLookupByName(name), Domain::free,
+                dom -> dom.qemuMonitorCommand(json, 0), null);
+        if (reply == null) {
+            throw new AntriebException("domain " + name + " is not running: no monitor command can reach it");
+        }
+        if (reply.contains("\"error\"")) {
+            throw new AntriebException("QEMU of domain " + name + " refused " + json + ": " + reply);
+        }
+        return reply;
+    }
+
     /** Pauses a running domain ({@code virsh suspend}). */
     public void suspendDomain(String name) {
         boolean found = withObject("suspend domain " + name, true, c -> c.domainLookupByName(name), Domain::free, dom -> {
