@@ -66,8 +66,8 @@ public final class ClusterFaults implements Faults {
     private final Map<String, Link> links = new LinkedHashMap<>();
     private final Set<String> frozen = new LinkedHashSet<>();
     private final Set<String> off = new LinkedHashSet<>();
-    /** Every fault in force, by key, in the order made. */
-    private final Map<String, Active> active = new LinkedHashMap<>();
+    /** Every fault in force, by key, in the order made; changed under this object's lock, read without it. */
+    private final Map<String, Active> active = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
     /** Why exec cannot reach a node right now; read by exec without the lock. */
     private final Map<String, String> unreachable = new ConcurrentHashMap<>();
     private boolean tableInstalled;
@@ -307,9 +307,12 @@ public final class ClusterFaults implements Faults {
         log.info("cluster {}: healed", clusterId);
     }
 
+    /** Does not wait for a fault being made (a powerOn waits for the boot): it lists what is in force meanwhile. */
     @Override
-    public synchronized List<Active> active() {
-        return List.copyOf(active.values());
+    public List<Active> active() {
+        synchronized (active) {
+            return List.copyOf(active.values());
+        }
     }
 
     private void applyRules(Set<FaultRules.Pair> p, Set<String> i, Map<String, Link> l) {
@@ -323,8 +326,10 @@ public final class ClusterFaults implements Faults {
     }
 
     private void put(String key, Active a) {
-        active.remove(key);
-        active.put(key, a);
+        synchronized (active) {
+            active.remove(key);
+            active.put(key, a);
+        }
     }
 
     private void check(String node) {
