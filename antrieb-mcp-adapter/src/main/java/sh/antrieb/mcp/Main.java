@@ -40,7 +40,7 @@ import sh.antrieb.mcp.internal.Json;
  * ({@link AccountLimits#DEFAULTS}, {@link VmSize#DEFAULT}, {@link #DEFAULT_PORT}, ...), through {@link Defaults}.
  */
 @Command(name = "antrieb-mcp", mixinStandardHelpOptions = true, sortOptions = false, versionProvider = Main.Version.class,
-        description = "Antrieb's MCP server: the tools provision, exec, save, search, delete and validate over MCP.",
+        description = "Antrieb's MCP server: the tools provision, exec, save, search, delete, validate and fault over MCP.",
         subcommands = {Main.Stdio.class, Main.Http.class, Main.Key.class, Main.Log.class, AutoComplete.GenerateCompletion.class},
         footer = {"", "Run 'antrieb-mcp <command> --help' for a command's options."})
 public final class Main implements Callable<Integer> {
