@@ -18,9 +18,30 @@ import java.time.Instant;
  * @param startedAt when the call started
  * @param duration  how long the call took
  * @param timedOut  whether the command was stopped at its timeout
+ * @param transport how the command reached the node
  */
 public record ExecResult(String node, String command, int exitCode, String stdout, String stderr,
-                         Instant startedAt, Duration duration, boolean timedOut) {
+                         Instant startedAt, Duration duration, boolean timedOut, Transport transport) {
+
+    /** How a command reached its node. */
+    public enum Transport {
+        /** The node's exec agent, on the node's open SSH connection: the usual path, a few frames per command. */
+        AGENT,
+        /** An SSH exec channel of its own: while the agent is not running (after a reboot, until it is back). */
+        CHANNEL,
+        /** Neither: the node was not reachable, or the result was not made by a node (a fake's, a replay's). */
+        NONE
+    }
+
+    /** A result of {@link Transport#NONE}: one a node did not make (fakes, replays, parsers). */
+    public ExecResult(String node, String command, int exitCode, String stdout, String stderr,
+                      Instant startedAt, Duration duration, boolean timedOut) {
+        this(node, command, exitCode, stdout, stderr, startedAt, duration, timedOut, Transport.NONE);
+    }
+
+    public ExecResult {
+        java.util.Objects.requireNonNull(transport, "transport");
+    }
 
     /** Whether the command exited with status 0. */
     public boolean succeeded() {

@@ -27,12 +27,29 @@ class ExecAgentIT {
     @AutoClose
     private static Antrieb antrieb;
     private static Cluster cluster;
+    /** The first command, run as soon as {@code provision} returned. */
+    private static ExecResult first;
 
     @BeforeAll
     static void provision() throws InterruptedException {
         antrieb = TestHosts.client().outputLimit(LIMIT).build();
         cluster = antrieb.provision("debian12");
+        first = cluster.exec("node1", "echo $NODE_NAME $USER $HOME; echo $SSH_CONNECTION; echo ${XDG_SESSION_ID:+session}; cat /proc/self/cgroup");
         assertThat(ExecAgentTestAccess.awaitAgents(cluster, Duration.ofMinutes(2))).as("exec agent running").isTrue();
+    }
+
+    @Test
+    @Order(0)
+    void theFirstCommandAfterProvisionGoesThroughTheAgentInAnSshSessionOfRoot() {
+        assertThat(first.transport()).as("the copy's agent runs before provision returns").isEqualTo(ExecResult.Transport.AGENT);
+        assertThat(first.exitCode()).as(first.stderr()).isZero();
+        List<String> lines = first.stdout().lines().toList();
+        assertThat(lines.get(0)).isEqualTo("node1 root /root");
+        // sshd's variables of this connection: the host's end, then the node's control address and port 22
+        assertThat(lines.get(1)).matches("[0-9.]+ \\d+ [0-9.]+ 22");
+        // in root's logind session, as a command on its own SSH channel is
+        assertThat(lines.get(2)).isEqualTo("session");
+        assertThat(lines.get(3)).matches("0::/user\\.slice/user-0\\.slice/session-\\d+\\.scope");
     }
 
     @Test
@@ -138,7 +155,7 @@ class ExecAgentIT {
     @Test
     @Order(9)
     void commandsFallBackToTheirOwnChannelWhenTheAgentDies() throws InterruptedException {
-        ExecResult killer = cluster.exec("node1", "echo before; sleep 1; pkill -KILL -f '^python3 -S -I -c # Antrieb exec agent'; sleep 5");
+        ExecResult killer = cluster.exec("node1", "echo before; sleep 1; pkill -KILL -f 'python3 -S -I -c # Antrieb exec agent'; sleep 5");
         assertThat(killer.exitCode()).isEqualTo(-1);
         assertThat(killer.stdout()).isEqualTo("before\n");
         assertThat(killer.stderr()).contains("exec agent on node1 ended before the command finished");
@@ -151,7 +168,7 @@ class ExecAgentIT {
         assertThat(slow.timedOut()).isTrue();
         assertThat(slow.stdout()).isEqualTo("started\n");
         Thread.sleep(6000); // the killer's sleep 5 ends too
-        ExecResult left = cluster.exec("node1", "pgrep -f '^(python3 -S -I -c # Antrieb|bash --norc -c \\. /dev/fd/3)' | wc -l; "
+        ExecResult left = cluster.exec("node1", "pgrep -f '^(/usr/bin/)?(python3 -S -I -c # Antrieb|bash --norc -c \\. /dev/fd/3)' | wc -l; "
                 + "pgrep -x sleep | wc -l; ls /run | grep -c '^antrieb-exec-'");
         assertThat(left.stdout()).as("agent, its shells, sleeps, pid files left").isEqualTo("0\n0\n1\n");
     }

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -19,7 +20,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 
-import org.apache.sshd.client.channel.ChannelExec;
+import org.apache.sshd.client.channel.AbstractClientChannel;
 import org.apache.sshd.client.session.ClientSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,7 +39,8 @@ import org.slf4j.LoggerFactory;
 final class ExecAgent implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ExecAgent.class);
     private static final byte[] MAGIC = "\0ANTRIEB-AGENT-1\0".getBytes(StandardCharsets.US_ASCII);
-    private static final String SOURCE = loadSource();
+    /** The agent's source (exec-agent.py). */
+    static final String SOURCE = loadSource();
     private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
     /** How a command ended: exit code (-1 if none), bytes the agent cut per stream, the killing signal or "". */
@@ -51,7 +53,7 @@ final class ExecAgent implements AutoCloseable {
 
     private final String node;
     private final ClientSession session;
-    private final ChannelExec channel;
+    private final AbstractClientChannel channel;
     private final OutputStream toAgent;
     private final long outputLimit;
     /** The variables every bash the agent starts has already (the B frame). */
@@ -61,7 +63,8 @@ final class ExecAgent implements AutoCloseable {
     private final CompletableFuture<Void> hello = new CompletableFuture<>();
     private volatile boolean open = true;
 
-    private ExecAgent(String node, ClientSession session, long outputLimit, Map<String, String> baseEnv) throws IOException {
+    private ExecAgent(String node, ClientSession session, long outputLimit, Map<String, String> baseEnv, String socketPath)
+            throws IOException {
         this.node = node;
         this.session = session;
         this.outputLimit = outputLimit;
@@ -72,28 +75,59 @@ final class ExecAgent implements AutoCloseable {
             }
         });
         this.base = Collections.unmodifiableMap(b);
-        String cmd = "exec python3 -S -I -c '" + SOURCE.replace("'", "'\\''") + "' " + outputLimit;
-        channel = session.createExecChannel(cmd);
+        if (socketPath == null) {
+            String cmd = "exec python3 -S -I -c '" + SOURCE.replace("'", "'\\''") + "' " + outputLimit;
+            channel = session.createExecChannel(cmd);
+        } else {
+            channel = StreamLocalChannel.create(session, socketPath);
+        }
         channel.setOut(new FrameReader());
-        channel.setErr(new OutputStream() {
-            private final ByteArrayOutputStream line = new ByteArrayOutputStream();
+        if (socketPath == null) { // a socket has no error stream: the listener logs to the guest's journal
+            channel.setErr(new OutputStream() {
+                private final ByteArrayOutputStream line = new ByteArrayOutputStream();
 
-            @Override
-            public synchronized void write(int b) {
-                if (b == '\n') {
-                    log.warn("{} exec agent: {}", node, line.toString(StandardCharsets.UTF_8));
-                    line.reset();
-                } else if (line.size() < 4096) {
-                    line.write(b);
+                @Override
+                public synchronized void write(int b) {
+                    if (b == '\n') {
+                        log.warn("{} exec agent: {}", node, line.toString(StandardCharsets.UTF_8));
+                        line.reset();
+                    } else if (line.size() < 4096) {
+                        line.write(b);
+                    }
                 }
-            }
-        });
+            });
+        }
         channel.addCloseFutureListener(f -> broken(new IOException("the exec agent's channel to " + node + " closed")));
-        channel.open().verify(Duration.ofSeconds(60)); // as NodeChannel.CHANNEL_OPEN_TIMEOUT: a PAM session may be slow under emulation
+        try {
+            channel.open().verify(Duration.ofSeconds(60)); // as NodeChannel.CHANNEL_OPEN_TIMEOUT: a PAM session may be slow under emulation
+        } catch (IOException | RuntimeException e) {
+            channel.close(true);
+            throw e;
+        }
         toAgent = channel.getInvertedIn();
         ByteArrayOutputStream payload = new ByteArrayOutputStream();
-        writeEnv(payload, base);
+        if (socketPath == null) {
+            writeEnv(payload, base);
+        } else {
+            // The listener's agent is no child of this session: it gets the session's own variables from here.
+            send('L', 0, ByteBuffer.allocate(8).putLong(outputLimit).array());
+            Map<String, String> withSession = new LinkedHashMap<>(base);
+            withSession.putAll(sessionVariables(session));
+            writeEnv(payload, withSession);
+        }
         send('B', 0, payload.toByteArray());
+    }
+
+    /** SSH_CLIENT and SSH_CONNECTION as sshd sets them for a channel of {@code session}. */
+    static Map<String, String> sessionVariables(ClientSession session) {
+        Map<String, String> vars = new LinkedHashMap<>();
+        if (session.getIoSession().getLocalAddress() instanceof InetSocketAddress local
+                && session.getIoSession().getRemoteAddress() instanceof InetSocketAddress remote) {
+            String client = local.getAddress().getHostAddress() + " " + local.getPort();
+            vars.put("SSH_CLIENT", client + " " + remote.getPort());
+            vars.put("SSH_CONNECTION", client + " " + remote.getAddress().getHostAddress() + " " + remote.getPort());
+        }
+        return vars;
     }
 
     /**
@@ -102,7 +136,20 @@ final class ExecAgent implements AutoCloseable {
      */
     static ExecAgent start(String node, ClientSession session, long outputLimit, Map<String, String> baseEnv, Duration timeout)
             throws IOException {
-        ExecAgent a = new ExecAgent(node, session, outputLimit, baseEnv);
+        return await(new ExecAgent(node, session, outputLimit, baseEnv, null), node, timeout);
+    }
+
+    /**
+     * Connects to the agent listening on the guest's Unix socket {@code socketPath} (a warm-start copy's,
+     * started in its template) over {@code session} and waits until it says hello; fails at once when nothing
+     * listens there.
+     */
+    static ExecAgent attach(String node, ClientSession session, String socketPath, long outputLimit, Map<String, String> baseEnv,
+                            Duration timeout) throws IOException {
+        return await(new ExecAgent(node, session, outputLimit, baseEnv, socketPath), node, timeout);
+    }
+
+    private static ExecAgent await(ExecAgent a, String node, Duration timeout) throws IOException {
         try {
             a.hello.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             return a;

@@ -44,6 +44,10 @@ public final class NodeChannel implements AutoCloseable {
     /** TCP connect timeout of readiness probes: short, so a node that just got its address is seen soon. */
     private static final Duration CONNECT_PROBE_TIMEOUT = Duration.ofMillis(1000);
     private static final Duration AGENT_START_TIMEOUT = Duration.ofSeconds(60);
+    /** Where a warm-start copy's exec agent listens (started in its template; see {@link WarmStart#ARM}). */
+    static final String AGENT_SOCKET = "/run/antrieb/exec-agent.sock";
+    /** A listening agent forks and says hello at once; this is only for a guest busy with something else. */
+    private static final Duration ATTACH_TIMEOUT = Duration.ofSeconds(20);
     /** After a timeout kill, how long to wait for the last output of the command. */
     private static final Duration KILL_GRACE = Duration.ofSeconds(2);
 
@@ -149,10 +153,75 @@ public final class NodeChannel implements AutoCloseable {
         return null;
     }
 
+    /**
+     * Makes commands go through an exec agent now, on the current session, if one listens on the node (a
+     * warm-start copy's, started in its template): true when it does; otherwise one is started in the
+     * background as usual. Costs a channel open and a hello, tens of milliseconds.
+     */
+    public boolean attachAgent() {
+        ClientSession s;
+        synchronized (this) {
+            if (!agentAllowed || closed) {
+                return false;
+            }
+            if (agent != null && agent.isOpen() && agent.session() == session && session != null) {
+                return true;
+            }
+        }
+        try {
+            s = session(RECONNECT_TIMEOUT);
+        } catch (IOException e) {
+            log.debug("{}: no session for the exec agent yet: {}", node, e.toString());
+            return false;
+        }
+        synchronized (this) {
+            if (agentTriedOn == s) {
+                return agent != null && agent.session() == s && agent.isOpen();
+            }
+            agentTriedOn = s;
+        }
+        long t0 = System.nanoTime();
+        ExecAgent a = tryAttach(s);
+        if (a != null && adopt(a, s)) {
+            log.debug("{}: exec agent attached after {} ms", node, (System.nanoTime() - t0) / 1_000_000);
+            return true;
+        }
+        Thread t = new Thread(() -> startAgent(s), "antrieb-agent-" + node);
+        t.setDaemon(true);
+        t.start();
+        return false;
+    }
+
+    /** The agent listening on the node's socket, reached over {@code s}; null when none listens there. */
+    private ExecAgent tryAttach(ClientSession s) {
+        try {
+            return ExecAgent.attach(node, s, AGENT_SOCKET, outputLimit, baseEnv, ATTACH_TIMEOUT);
+        } catch (IOException | RuntimeException e) {
+            log.debug("{}: no exec agent listening ({})", node, e.toString());
+            return null;
+        }
+    }
+
+    /** Makes {@code a} the agent of session {@code s}; false (and {@code a} closed) if that session is gone. */
+    private synchronized boolean adopt(ExecAgent a, ClientSession s) {
+        if (closed || session != s) {
+            a.close();
+            return false;
+        }
+        if (agent != null) {
+            agent.close();
+        }
+        agent = a;
+        return true;
+    }
+
     private void startAgent(ClientSession s) {
         long t0 = System.nanoTime();
         try {
-            ExecAgent a = ExecAgent.start(node, s, outputLimit, baseEnv, AGENT_START_TIMEOUT);
+            ExecAgent a = tryAttach(s);
+            if (a == null) {
+                a = ExecAgent.start(node, s, outputLimit, baseEnv, AGENT_START_TIMEOUT);
+            }
             synchronized (this) {
                 if (closed || session != s) {
                     a.close();
@@ -239,21 +308,21 @@ public final class NodeChannel implements AutoCloseable {
             if (!events.contains(ClientChannelEvent.CLOSED)) {
                 kill(s, execId);
                 ch.close(true);
-                return timedOut(command, out, err, timeout, started, t0);
+                return timedOut(command, out, err, timeout, started, t0, ExecResult.Transport.CHANNEL);
             }
             Integer status = ch.getExitStatus();
             if (status == null) {
                 String signal = ch.getExitSignal();
                 if (signal != null) {
                     return new ExecResult(node, command, 128 + signalNumber(signal), out.text(),
-                            err.text() + "[antrieb: command killed by signal " + signal + "]\n", started, elapsed(t0), false);
+                            err.text() + "[antrieb: command killed by signal " + signal + "]\n", started, elapsed(t0), false, ExecResult.Transport.CHANNEL);
                 }
                 dropSession(s);
                 return new ExecResult(node, command, -1, out.text(), err.text()
                         + "[antrieb: connection to " + node + " was lost before the command finished (is it rebooting?)]\n",
-                        started, elapsed(t0), false);
+                        started, elapsed(t0), false, ExecResult.Transport.CHANNEL);
             }
-            return new ExecResult(node, command, status, out.text(), err.text(), started, elapsed(t0), false);
+            return new ExecResult(node, command, status, out.text(), err.text(), started, elapsed(t0), false, ExecResult.Transport.CHANNEL);
         } catch (IOException e) {
             dropSession(s);
             return unreachable(command, started, t0, e);
@@ -285,7 +354,7 @@ public final class NodeChannel implements AutoCloseable {
             } catch (InterruptedException k) {
                 Thread.currentThread().interrupt();
             }
-            return timedOut(command, p.out(), p.err(), timeout, started, t0);
+            return timedOut(command, p.out(), p.err(), timeout, started, t0, ExecResult.Transport.AGENT);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             try {
@@ -293,27 +362,28 @@ public final class NodeChannel implements AutoCloseable {
             } catch (IOException k) {
                 log.warn("could not kill an interrupted command on {}: {}", node, k.toString());
             }
-            return new ExecResult(node, command, -1, p.out().text(), p.err().text() + "[antrieb: interrupted]\n", started, elapsed(t0), false);
+            return new ExecResult(node, command, -1, p.out().text(), p.err().text() + "[antrieb: interrupted]\n", started, elapsed(t0), false, ExecResult.Transport.AGENT);
         } catch (ExecutionException e) {
             boolean sessionLost = agentFailed(a, s);
             return new ExecResult(node, command, -1, p.out().text(), p.err().text() + (sessionLost
                     ? "[antrieb: connection to " + node + " was lost before the command finished (is it rebooting?)]\n"
                     : "[antrieb: the exec agent on " + node + " ended before the command finished, which may still run; "
                             + "later commands run over one SSH channel each]\n"),
-                    started, elapsed(t0), false);
+                    started, elapsed(t0), false, ExecResult.Transport.AGENT);
         }
         if (!x.signal().isEmpty()) {
             return new ExecResult(node, command, 128 + signalNumber(x.signal()), p.out().text(),
-                    p.err().text() + "[antrieb: command killed by signal " + x.signal() + "]\n", started, elapsed(t0), false);
+                    p.err().text() + "[antrieb: command killed by signal " + x.signal() + "]\n", started, elapsed(t0), false, ExecResult.Transport.AGENT);
         }
-        return new ExecResult(node, command, x.code(), p.out().text(), p.err().text(), started, elapsed(t0), false);
+        return new ExecResult(node, command, x.code(), p.out().text(), p.err().text(), started, elapsed(t0), false, ExecResult.Transport.AGENT);
     }
 
-    private ExecResult timedOut(String command, BoundedOutput out, BoundedOutput err, Duration timeout, Instant started, long t0) {
+    private ExecResult timedOut(String command, BoundedOutput out, BoundedOutput err, Duration timeout, Instant started, long t0,
+                                ExecResult.Transport transport) {
         return new ExecResult(node, command, -1, out.text(),
                 err.text() + "\n[antrieb: command timed out after " + timeout.toSeconds() + " s on " + node
                         + "; its processes were killed. Raise the timeout, or start long work in the background with `nohup setsid ... &`]\n",
-                started, elapsed(t0), true);
+                started, elapsed(t0), true, transport);
     }
 
     private void kill(ClientSession s, String execId) {

@@ -217,6 +217,10 @@ public final class Provisioner {
                                 overlay, consolePath, payload, domainNics), label.name(node.name() + ".save"));
                         log.debug("{} restored from template {} in {} ms", node.name(), warmTemplate.key(), (System.nanoTime() - t0) / 1_000_000);
                         awaitSsh(node.name(), domain, channel, WARM_READY_TIMEOUT.compareTo(bootTimeout) < 0 ? WARM_READY_TIMEOUT : bootTimeout);
+                        // The copy's exec agent runs already (its template's): the first command goes through it.
+                        if (!channel.attachAgent()) {
+                            log.info("{}: no exec agent listening in the copy; one is started over SSH", node.name());
+                        }
                         return new LibvirtCluster.Member(node, channel, Map.copyOf(env), consolePath);
                     } catch (RuntimeException e) {
                         channel.close();
@@ -317,7 +321,7 @@ public final class Provisioner {
             tc = build(b.build(), label, size, List.of(image.name()), Map.of(image.name(), image), Instant.now(),
                     System.nanoTime(), c -> { }, names);
             NodeChannel channel = tc.member("node1").channel();
-            sh.antrieb.ExecResult armed = channel.exec(WarmStart.ARM, Map.of(), Duration.ofMinutes(6));
+            sh.antrieb.ExecResult armed = channel.exec(WarmStart.ARM, Map.of("ANTRIEB_AGENT", ExecAgent.SOURCE), Duration.ofMinutes(6));
             if (armed.exitCode() != 0 || !armed.stdout().contains("armed")) {
                 throw new AntriebException("arming the template failed (exit " + armed.exitCode() + "): "
                         + armed.stderr().strip() + " " + armed.stdout().strip());

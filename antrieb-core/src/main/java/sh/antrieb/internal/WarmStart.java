@@ -25,7 +25,8 @@ import sh.antrieb.VmSize;
  * copy the waiter sees the new payload (fw_cfg entries come from the new QEMU process, the guest kernel
  * reads them on each access), runs it with {@code ANTRIEB_WARM=1} (identity, NICs with the node's MACs
  * and addresses, clock, machine id, RNG reseed) and lets sshd start; once sshd runs, networkd starts and a
- * timer powers the copy off at its cluster's deadline.
+ * timer powers the copy off at its cluster's deadline. The template's exec agent listens on a Unix socket
+ * before it is saved, so a copy's first command needs no agent start ({@link NodeChannel#attachAgent()}).
  *
  * <p>Templates are kept in the pool as {@code antrieb-warm-<key>-<nonce>.qcow2} and {@code .save}, where the
  * key hashes everything the saved state depends on: image files and command line, VM size, NIC count,
@@ -36,7 +37,7 @@ public final class WarmStart {
     /** Length of every payload (base64 characters) of templates and their copies. */
     public static final int PAYLOAD_SIZE = 32768;
     /** Bumped when the template's guest-side contract changes. */
-    private static final String FORMAT = "2";
+    private static final String FORMAT = "3";
     static final String PREFIX = "antrieb-warm-";
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -59,7 +60,7 @@ public final class WarmStart {
     /** The template key of nodes of {@code image} with {@code size} and {@code nics} NICs in domains of {@code domainType}. */
     public String key(BootImage image, VmSize size, int nics, String domainType) {
         // ARM is part of the key: a template armed by another version of it is a different template.
-        String text = String.join("\n", FORMAT, ARM, image.diskPath(), String.valueOf(image.kernelPath()),
+        String text = String.join("\n", FORMAT, ARM, ExecAgent.SOURCE, image.diskPath(), String.valueOf(image.kernelPath()),
                 String.valueOf(image.initrdPath()), String.valueOf(image.cmdline()), Long.toString(image.diskBytes()),
                 size.vcpus() + "/" + size.memoryMiB() + "/" + size.diskGiB(), Integer.toString(nics), domainType,
                 hostVersions, Integer.toString(PAYLOAD_SIZE));
@@ -203,6 +204,19 @@ public final class WarmStart {
             timeout 240 systemctl is-system-running --wait >/dev/null 2>&1 || true
             mkdir -p /run/antrieb /run/systemd/system/ssh.service.d
             rm -f /run/antrieb/warm-done /run/antrieb/warm-armed
+            # Every copy's exec agent, listening already when the copy is restored (exec-agent.py, $ANTRIEB_AGENT):
+            # with the environment of this SSH session of root, less what is the session's or the node's own.
+            env -0 >/run/antrieb/exec-agent.env
+            rm -f /run/antrieb/exec-agent.sock
+            # Detached from this session, not a systemd service: under systemd-run its commands' bash got an empty
+            # request pipe (exit 111; cause not known yet, measured on debian12 2026-12-02).
+            (setsid nohup python3 -S -I -c "$ANTRIEB_AGENT" --listen /run/antrieb/exec-agent.sock /run/antrieb/exec-agent.env \
+              </dev/null >/run/antrieb/exec-agent.log 2>&1 &)
+            i=0
+            while [ ! -S /run/antrieb/exec-agent.sock ]; do
+              i=$((i + 1)); [ "$i" -le 600 ] || { echo "the exec agent did not start listening" >&2; exit 1; }
+              sleep 0.05
+            done
             [ -p /run/antrieb/tick ] || mkfifo /run/antrieb/tick
             bash=/bin/bash; [ -x /bin/bash-static ] && bash=/bin/bash-static
             cat >/run/antrieb/warm-wait <<EOF

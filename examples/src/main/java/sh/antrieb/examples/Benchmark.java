@@ -40,11 +40,15 @@ public final class Benchmark {
             System.out.printf("accelerator: %s, VM size: %d vCPU / %d MiB, host cores: %d%n",
                     antrieb.accelerator(), size.vcpus(), size.memoryMiB(), Runtime.getRuntime().availableProcessors());
             if (provisionRuns > 0) {
-                List<Long> one = provision(antrieb, "debian12", provisionRuns);
-                List<Long> three = provision(antrieb, "debian12 x3", provisionRuns);
+                List<Long> oneFirst = new ArrayList<>();
+                List<Long> threeFirst = new ArrayList<>();
+                List<Long> one = provision(antrieb, "debian12", provisionRuns, oneFirst);
+                List<Long> three = provision(antrieb, "debian12 x3", provisionRuns, threeFirst);
                 System.out.printf("provision to SSH-ready, 1 node : %s%n", stats(one, "ms"));
                 System.out.printf("provision to SSH-ready, 3 nodes: %s%n", stats(three, "ms"));
                 System.out.printf("3 nodes / 1 node (p50): %.2fx%n", (double) median(three) / median(one));
+                System.out.printf("first `true` on every node right after provision, 1 node : %s%n", stats(oneFirst, "ms"));
+                System.out.printf("first `true` on every node right after provision, 3 nodes: %s%n", stats(threeFirst, "ms"));
             }
 
             try (Cluster cluster = antrieb.provision("debian12")) {
@@ -78,12 +82,27 @@ public final class Benchmark {
         }
     }
 
-    private static List<Long> provision(Antrieb antrieb, String shorthand, int runs) {
+    /**
+     * Provisions {@code shorthand} {@code runs} times; returns the provision times and adds to {@code firstMs}
+     * the time from {@code provision}'s return until {@code true} has run once on every node, one node after
+     * the other (what a test's first few commands wait for).
+     */
+    private static List<Long> provision(Antrieb antrieb, String shorthand, int runs, List<Long> firstMs) {
         List<Long> ms = new ArrayList<>();
         for (int i = 0; i < runs; i++) {
             try (Cluster c = antrieb.provision(ClusterSpec.of(shorthand))) {
+                long t0 = System.nanoTime();
+                StringBuilder each = new StringBuilder();
+                for (var node : c.nodes()) {
+                    ExecResult r = c.exec(node.name(), "true");
+                    each.append(' ').append(node.name()).append(' ').append(r.duration().toMillis()).append(" ms ")
+                            .append(r.transport());
+                }
+                long first = (System.nanoTime() - t0) / 1_000_000;
+                firstMs.add(first);
                 ms.add(c.provisionTime().toMillis());
-                System.out.printf("  %s run %d: %d ms%n", shorthand, i + 1, c.provisionTime().toMillis());
+                System.out.printf("  %s run %d: %d ms, then first commands %d ms:%s%n", shorthand, i + 1,
+                        c.provisionTime().toMillis(), first, each);
             }
         }
         return ms;

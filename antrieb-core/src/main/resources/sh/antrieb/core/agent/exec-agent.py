@@ -1,7 +1,16 @@
 # Antrieb exec agent: runs commands for the library over one long-lived SSH exec channel, so a command
 # costs neither a new SSH channel nor sshd's per-channel fork and set-up. Started by the library as
 #   python3 -S -I -c '<this file>' OUTPUT_LIMIT
-# in root's SSH session (it inherits that session's environment: PATH, HOME, LANG, SSH_CLIENT ...).
+# in root's SSH session (it inherits that session's environment: PATH, HOME, LANG, SSH_CLIENT ...), or, in a
+# warm-start template, started once before the template is saved as
+#   python3 -S -I -c '<this file>' --listen SOCKET ENV_FILE
+# a listener on a Unix socket (mode 0600, root's) that every restored copy of the template has running already:
+# the library reaches it over its SSH connection with a direct-streamlocal channel, which sshd serves without a
+# fork, a PAM session or a new process, so the first command after provisioning costs what any later one does.
+# Each connection gets a forked agent of its own, with the environment an SSH session of root had when the
+# template was armed (ENV_FILE, NUL-separated, less what differs per session or node: the library sends the
+# node's variables and SSH_CLIENT/SSH_CONNECTION), moved into the logind session of the sshd process that
+# connected (its cgroup, XDG_SESSION_ID), as a command on its own SSH channel would be.
 #
 # Each command runs in its own bash ("bash -c" semantics: $$ is its own pid, fresh state, ~/.bashrc sourced
 # like sshd's bash does), in its own session and process group, stdin /dev/null. Starting a bash is most of
@@ -21,7 +30,8 @@
 # - the frames of one loop pass go out in one write.
 #
 # Frames, both ways: type (1 byte), id (4 bytes BE), length (4 bytes BE), payload.
-#   in:  b"B" base  (first frame, once) payload: variable count (4), then per variable: len+name, len+value
+#   in:  b"L" limit (listener only, before B) payload: output limit per stream (8 bytes BE)
+#        b"B" base  (first frame, once) payload: variable count (4), then per variable: len+name, len+value
 #        b"R" run   payload: the request, bash source: "export NAME='value'" / "unset -v NAME" lines, then
 #                   __antrieb_c='command'
 #        b"K" kill  kill the command's process group (SIGKILL); its exit frame follows
@@ -30,7 +40,8 @@
 #                           signal name (rest, empty if none)
 import os, sys, struct, select, signal, time
 
-LIMIT = int(sys.argv[1]) if len(sys.argv) > 1 else 16 << 20
+LISTEN = len(sys.argv) > 3 and sys.argv[1] == "--listen"
+LIMIT = int(sys.argv[1]) if len(sys.argv) > 1 and not LISTEN else 16 << 20
 WARM = 2
 # A command that has run this long (s) is not a short one: replacement shells need not wait for its end.
 SETTLE = 0.05
@@ -287,9 +298,96 @@ def set_base(payload):
             base_env[k] = v
 
 
-def main():
-    head = read_exactly(9)
-    payload = read_exactly(struct.unpack_from(">I", head, 5)[0])
+# What an SSH session of root has that is its own, or the node's (the library sends those): not taken from ENV_FILE.
+PER_SESSION = ("SSH_CLIENT", "SSH_CONNECTION", "SSH_TTY", "SSH_AUTH_SOCK", "XDG_SESSION_ID", "PWD", "OLDPWD",
+               "ANTRIEB_EXEC_ID", "ANTRIEB_AGENT", "NODE_NAME", "NODE_INDEX", "NODE_IP", "CLUSTER_HOSTS",
+               "CLUSTER_SSH_PUBKEY", "CLUSTER_SSH_PRIVKEY") + NOT_INHERITED
+
+
+def session_env(path):
+    env = {}
+    with open(path, "rb") as f:
+        for item in f.read().split(b"\0"):
+            k, sep, v = item.partition(b"=")
+            if sep:
+                k, v = k.decode(errors="replace"), v.decode(errors="replace")
+                if k not in PER_SESSION:
+                    env[k] = v
+    return env
+
+
+def join_session(conn):
+    """Moves this agent into the logind session (cgroup) of the sshd process at the other end of {@code conn}."""
+    import socket
+    pid, uid, _ = struct.unpack("3i", conn.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, 12))
+    if uid != 0:
+        return False
+    try:
+        with open("/proc/%d/cgroup" % pid) as f:
+            cg = f.read().strip().split("::", 1)[-1]
+    except OSError:
+        return True
+    scope = cg.rsplit("/", 1)[-1]
+    if scope.startswith("session-") and scope.endswith(".scope"):
+        try:
+            with open("/sys/fs/cgroup" + cg + "/cgroup.procs", "w") as f:
+                f.write(str(os.getpid()))
+            base_env["XDG_SESSION_ID"] = scope[len("session-"):-len(".scope")]
+        except OSError:
+            pass
+    return True
+
+
+def listen(path, env_file):
+    """Forks an agent per connection to the socket at {@code path}; each serves one library session."""
+    import socket
+    global ep, base_env, LIMIT
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
+    old = os.umask(0o077)
+    srv = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    srv.bind(path)
+    os.umask(old)
+    srv.listen(16)
+    env = session_env(env_file)
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped by the kernel
+    while True:
+        try:
+            conn, _ = srv.accept()
+        except InterruptedError:
+            continue
+        if os.fork():
+            conn.close()
+            continue
+        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        srv.close()
+        base_env = dict(env)
+        if not join_session(conn):
+            os._exit(1)
+        os.dup2(conn.fileno(), 0)
+        os.dup2(conn.fileno(), 1)
+        conn.close()
+        # A fresh epoll of this agent's own (the listener's is shared with every child), again on fd 3.
+        ep.close()
+        ep = select.epoll()
+        head = read_exactly(9)
+        payload = read_exactly(struct.unpack_from(">I", head, 5)[0])
+        if head[:1] == b"L":
+            LIMIT = struct.unpack_from(">q", payload, 0)[0]
+            head = read_exactly(9)
+            payload = read_exactly(struct.unpack_from(">I", head, 5)[0])
+        try:
+            main(head, payload)
+        finally:
+            os._exit(0)
+
+
+def main(head=None, payload=None):
+    if head is None:
+        head = read_exactly(9)
+        payload = read_exactly(struct.unpack_from(">I", head, 5)[0])
     if head[:1] == b"B":
         set_base(payload)
     try:
@@ -339,4 +437,7 @@ def main():
             flush()
 
 
-main()
+if LISTEN:
+    listen(sys.argv[2], sys.argv[3])
+else:
+    main()
