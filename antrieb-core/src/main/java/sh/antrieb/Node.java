@@ -14,12 +14,32 @@ import java.util.Objects;
  *                  on {@code dhcp:false} networks; the control address answers SSH only)
  * @param addresses network name to the platform-assigned address of the node on it, in NIC order;
  *                  networks with {@code dhcp:false} are absent (the VMs own that addressing)
+ * @param start     how the node came up: restored from a warm-start template of its image, or booted
  */
-public record Node(String name, int index, String image, String ip, Map<String, String> addresses) {
+public record Node(String name, int index, String image, String ip, Map<String, String> addresses, Start start) {
+    /** How a node came up. */
+    public enum Start {
+        /** Restored from a warm-start template of its image (a saved, booted guest): seconds, whatever the image. */
+        WARM,
+        /** Booted from its image: a whole boot (an image no template can be made of, or warm start turned off). */
+        COLD
+    }
+
     /** Copies the address map. */
     public Node {
         Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(start, "start");
         addresses = addresses == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(addresses));
+    }
+
+    /** A node that booted ({@link Start#COLD}). */
+    public Node(String name, int index, String image, String ip, Map<String, String> addresses) {
+        this(name, index, image, ip, addresses, Start.COLD);
+    }
+
+    /** This node, having come up by {@code how}. */
+    public Node withStart(Start how) {
+        return new Node(name, index, image, ip, addresses, how);
     }
 
     /** A node on the default network only, at {@code ip}. */

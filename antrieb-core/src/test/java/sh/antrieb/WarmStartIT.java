@@ -32,6 +32,7 @@ class WarmStartIT {
             Set<String> machineIds = new HashSet<>();
             Set<String> randoms = new HashSet<>();
             for (Node node : cluster.nodes()) {
+                assertThat(node.start()).as(node.name() + " reports how it came up").isEqualTo(Node.Start.WARM);
                 ExecResult r = cluster.exec(node.name(), "test -e /run/antrieb/warm-done && echo restored; hostname; "
                         + "cat /sys/class/net/mgmt0/address /sys/class/net/eth0/address /etc/machine-id; "
                         + "head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \\n'; echo; date +%s.%N; "

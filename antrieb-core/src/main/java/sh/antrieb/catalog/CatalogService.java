@@ -52,6 +52,7 @@ public final class CatalogService implements ImageStore.Extension {
     private final CatalogStore store;
     private final String defaultNamespace;
     private final LibvirtHost host;
+    private final Provisioner provisioner;
     private final ImageStore images;
     private final StackImages stacks;
     private final Supplier<List<Cluster>> liveClusters;
@@ -65,6 +66,7 @@ public final class CatalogService implements ImageStore.Extension {
         this.host = host;
         this.images = images;
         this.stacks = new StackImages(settings.imageCache(), host, images, provisioner, settings);
+        this.provisioner = provisioner;
         this.liveClusters = liveClusters;
         List<RunbookValidator> v = new ArrayList<>();
         ServiceLoader.load(RunbookValidator.class).forEach(v::add);
@@ -198,6 +200,28 @@ public final class CatalogService implements ImageStore.Extension {
                     .filter(r -> r.namespace().equals(Catalog.BUILTIN_NAMESPACE) && StackImages.isStack(r.name()))
                     .ifPresent(r -> stacks.resolve(r.name()));
         }
+    }
+
+    /**
+     * Deletes an artifact; for an image, every version's warm-start templates first (a template is an overlay
+     * on its image's disk, and copies of it would be that image).
+     */
+    boolean delete(Catalog.Type type, String namespace, String name) {
+        if (type == Catalog.Type.IMAGE) {
+            Optional<CatalogStore.Entry> latest = store.latest(type, namespace, name);
+            int last = latest.map(CatalogStore.Entry::version).orElse(0);
+            int removed = 0;
+            for (int v = 1; v <= last; v++) {
+                Optional<CatalogStore.Entry> e = store.version(type, namespace, name, v);
+                if (e.isPresent()) {
+                    removed += provisioner.discardTemplatesOf(e.get().dir().resolve("disk.qcow2").toString());
+                }
+            }
+            if (removed > 0) {
+                log.info("catalog: deleted {} warm-start template(s) of image {}/{}", removed, namespace, name);
+            }
+        }
+        return store.delete(type, namespace, name);
     }
 
     boolean isStackBuilt(String name) {

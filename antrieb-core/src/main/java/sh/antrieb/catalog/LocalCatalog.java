@@ -177,7 +177,7 @@ final class LocalCatalog implements Catalog {
             throw new CatalogException(ErrorCode.INVALID_NAME, "cannot delete " + nsName[0] + "/" + nsName[1]
                     + ": this catalog deletes only from its own namespace " + namespace);
         }
-        return service.store().delete(type, nsName[0], nsName[1]);
+        return service.delete(type, nsName[0], nsName[1]);
     }
 
     private String[] imageName(String name) {

@@ -372,6 +372,14 @@ public final class LibvirtHost implements AutoCloseable {
         return withVolume("look up volume " + name, name, StorageVol::getPath, null);
     }
 
+    /**
+     * The volume's description as libvirt gives it (format, capacity, backing store, timestamps), or null
+     * when it does not exist.
+     */
+    public String volumeXml(String name) {
+        return withVolume("describe volume " + name, name, vol -> vol.getXMLDesc(0), null);
+    }
+
     /** The path a volume of this name has or would have in the pool. */
     public String poolPath(String name) {
         return POOL_PATH + "/" + name;

@@ -221,7 +221,7 @@ public final class Provisioner {
                         if (!channel.attachAgent()) {
                             log.info("{}: no exec agent listening in the copy; one is started over SSH", node.name());
                         }
-                        return new LibvirtCluster.Member(node, channel, Map.copyOf(env), consolePath);
+                        return new LibvirtCluster.Member(node.withStart(Node.Start.WARM), channel, Map.copyOf(env), consolePath);
                     } catch (RuntimeException e) {
                         channel.close();
                         // A boot timeout shorter than the warm one is the caller's: it holds for copies as for boots.
@@ -285,16 +285,28 @@ public final class Provisioner {
         return new LibvirtCluster(label, spec, accelerator, members, createdAt, took, host, settings, executor, onClose, plan);
     }
 
+    /**
+     * Deletes the warm-start templates of the image disk {@code imageDisk} (of every VM size and NIC count, made
+     * by any process on this host): its image version is being deleted. Returns how many.
+     */
+    public int discardTemplatesOf(String imageDisk) {
+        return (warm != null ? warm : new WarmStart(host)).discardTemplatesOf(imageDisk);
+    }
+
     /** How long a restored node may take to answer SSH before it is booted cold instead. */
     private static final Duration WARM_READY_TIMEOUT = Duration.ofSeconds(60);
 
-    /** The warm-start template for nodes of {@code image} with {@code nics} NICs, or null (boot cold). */
+    /**
+     * The warm-start template for nodes of {@code image} with {@code nics} NICs, or null (boot cold): for every
+     * image booted with Antrieb's kernel boot (base, stack and saved ones; an imported image that boots through
+     * its own firmware has no payload waiter to hold a copy in, and boots cold).
+     */
     private WarmStart.Template warmTemplate(BootImage image, VmSize size, int nics) {
-        if (warm == null || !image.builtIn()) {
+        if (warm == null || image.kernelPath() == null) {
             return null;
         }
         String key = warm.key(image, size, nics, accelerator.domainType());
-        String what = image.name() + " (" + size.vcpus() + " vCPU / " + size.memoryMiB() + " MiB / " + size.diskGiB()
+        String what = image.ani() + " (" + size.vcpus() + " vCPU / " + size.memoryMiB() + " MiB / " + size.diskGiB()
                 + " GiB, " + nics + " NICs, " + accelerator + ")";
         return warm.template(key, what, () -> buildTemplate(image, size, nics, key)).orElse(null);
     }

@@ -125,6 +125,46 @@ public final class WarmStart {
         host.deleteVolume(t.saveVolume().replaceFirst("\\.save$", ".qcow2"));
     }
 
+    /** The host path of the image disk a template's disk volume is an overlay on; null when it has none or is gone. */
+    String templateImageDisk(String diskVolume) {
+        String xml = host.volumeXml(diskVolume);
+        if (xml == null) {
+            return null;
+        }
+        java.util.regex.Matcher m = BACKING.matcher(xml);
+        return m.find() ? m.group(1).trim() : null;
+    }
+
+    private static final java.util.regex.Pattern BACKING =
+            java.util.regex.Pattern.compile("<backingStore[^>]*>.*?<path>([^<]+)</path>", java.util.regex.Pattern.DOTALL);
+
+    /**
+     * Deletes every template (of any VM size and NIC count, made by any process) whose nodes boot the image disk
+     * {@code imageDisk}: its image version was deleted or replaced. Returns how many.
+     */
+    public int discardTemplatesOf(String imageDisk) {
+        int n = 0;
+        for (String save : templatesOf(imageDisk)) {
+            log.info("warm start: deleting template {} of {} (its image is gone)", save, imageDisk);
+            known.values().removeIf(t -> t.saveVolume().equals(save));
+            host.deleteVolume(save);
+            host.deleteVolume(save.replaceFirst("\\.save$", ".qcow2"));
+            n++;
+        }
+        return n;
+    }
+
+    /** The save image volumes of the templates (complete or being made) whose disks are overlays on {@code imageDisk}. */
+    public List<String> templatesOf(String imageDisk) {
+        List<String> out = new java.util.ArrayList<>();
+        for (String v : host.volumes()) {
+            if (v.startsWith(PREFIX) && v.endsWith(".qcow2") && imageDisk.equals(templateImageDisk(v))) {
+                out.add(v.replaceFirst("\\.qcow2$", ".save"));
+            }
+        }
+        return out;
+    }
+
     /** A complete template of {@code key} on the host (one whose save image libvirt finished writing). */
     Optional<Template> find(String key) {
         List<String> volumes = host.volumes();
