@@ -253,11 +253,13 @@ public final class Antrieb implements AutoCloseable {
     }
 
     /**
-     * Removes what expired clusters and dead processes left on the host (domains, networks, disks, files).
-     * Runs at start and every 30 seconds on its own; returns how many objects were removed.
+     * Removes what expired clusters and dead processes left on the host (domains, networks, disks, files), and
+     * the warm-start templates past {@link Builder#templateBudget} or of deleted images. Runs at start and every
+     * 30 seconds on its own; returns how many objects were removed.
      */
     public int sweep() {
-        return new Sweeper(host).sweep(Set.copyOf(clusters.keySet()));
+        int n = new Sweeper(host).sweep(Set.copyOf(clusters.keySet()));
+        return n + provisioner.collectTemplates(settings.templateBudget());
     }
 
     private void sweepQuietly() {
@@ -341,6 +343,7 @@ public final class Antrieb implements AutoCloseable {
         private String namespace = CatalogService.defaultNamespaceName();
         private java.util.List<Integer> egressPorts;
         private boolean warmStart;
+        private sh.antrieb.internal.TemplatePolicy.Budget templateBudget;
         private ImageAliases imageAliases = ImageAliases.NONE;
 
         private Builder(Settings s) {
@@ -358,6 +361,7 @@ public final class Antrieb implements AutoCloseable {
             accelerator = s.accelerator();
             egressPorts = s.egressPorts();
             warmStart = s.warmStart();
+            templateBudget = s.templateBudget();
         }
 
         /** The libvirt URI (default {@code qemu:///system}). */
@@ -471,6 +475,18 @@ public final class Antrieb implements AutoCloseable {
         }
 
         /**
+         * What the sweep keeps of the warm-start templates on this host: at most {@code poolBytes} of them on disk
+         * (0: no limit; default 4 GiB, or {@code ANTRIEB_TEMPLATE_POOL_MB}), the {@code perImage} most recently
+         * used per image (default 8), none unused for longer than {@code unusedFor} (default 7 days). Templates of
+         * deleted images and second templates of one key go anyway; one a restore runs from never does. The
+         * least recently used go first; a template deleted is made again, with one boot, when next needed.
+         */
+        public Builder templateBudget(long poolBytes, int perImage, Duration unusedFor) {
+            this.templateBudget = new sh.antrieb.internal.TemplatePolicy.Budget(poolBytes, perImage, unusedFor);
+            return this;
+        }
+
+        /**
          * Maps the image name {@code name} to {@code image}, an image this host has (e.g. {@code ubuntu24.04} to
          * {@code debian13} for clients written against another host's catalog). Off by default: an unknown name is
          * an error listing the images this host has. A node provisioned through an alias says so
@@ -497,7 +513,8 @@ public final class Antrieb implements AutoCloseable {
         public Antrieb build() {
             sh.antrieb.catalog.Names.checkNamespace(namespace);
             return new Antrieb(new Settings(uri, imageCache, maxConcurrentClusters, queueTimeout, defaultTtl, maxTtl,
-                    maxNodes, defaultVmSize, execTimeout, outputLimit, bootTimeout, accelerator, egressPorts, warmStart),
+                    maxNodes, defaultVmSize, execTimeout, outputLimit, bootTimeout, accelerator, egressPorts, warmStart,
+                    templateBudget),
                     catalogDir, namespace, imageAliases);
         }
     }

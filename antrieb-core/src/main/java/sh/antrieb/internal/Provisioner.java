@@ -293,6 +293,11 @@ public final class Provisioner {
         return (warm != null ? warm : new WarmStart(host)).discardTemplatesOf(imageDisk);
     }
 
+    /** The sweep's part for templates: deletes those {@link TemplatePolicy} picks under {@code budget}. */
+    public int collectTemplates(TemplatePolicy.Budget budget) {
+        return (warm != null ? warm : new WarmStart(host)).collect(budget);
+    }
+
     /** How long a restored node may take to answer SSH before it is booted cold instead. */
     private static final Duration WARM_READY_TIMEOUT = Duration.ofSeconds(60);
 

@@ -24,11 +24,12 @@ import sh.antrieb.VmSize;
  * @param accelerator           forced accelerator (null: detect)
  * @param egressPorts           TCP ports guests on egress networks may reach outside (DNS also over UDP)
  * @param warmStart             restore nodes from saved, booted templates instead of booting them
+ * @param templateBudget        what the sweep keeps of the warm-start templates
  */
 public record Settings(URI uri, Path imageCache, int maxConcurrentClusters, Duration queueTimeout,
                        Duration defaultTtl, Duration maxTtl, int maxNodes, VmSize defaultVmSize,
                        Duration execTimeout, long outputLimit, Duration bootTimeout, Accelerator accelerator,
-                       java.util.List<Integer> egressPorts, boolean warmStart) {
+                       java.util.List<Integer> egressPorts, boolean warmStart, TemplatePolicy.Budget templateBudget) {
     /** The default egress allowlist: SSH, DNS, HTTP, HTTPS (package mirrors use HTTP and HTTPS). */
     public static final java.util.List<Integer> DEFAULT_EGRESS_PORTS = java.util.List.of(22, 53, 80, 443);
 
@@ -37,17 +38,26 @@ public record Settings(URI uri, Path imageCache, int maxConcurrentClusters, Dura
 
     /**
      * The defaults, with overrides from the environment ({@code ANTRIEB_LIBVIRT_URI}, {@code ANTRIEB_IMAGE_CACHE},
-     * {@code ANTRIEB_WARM_START=false}).
+     * {@code ANTRIEB_WARM_START=false}, {@code ANTRIEB_TEMPLATE_POOL_MB}: the warm-start templates' pool budget).
      */
     public static Settings defaults() {
         String uri = System.getenv("ANTRIEB_LIBVIRT_URI");
         String cache = System.getenv("ANTRIEB_IMAGE_CACHE");
         String warm = System.getenv("ANTRIEB_WARM_START");
+        String pool = System.getenv("ANTRIEB_TEMPLATE_POOL_MB");
+        TemplatePolicy.Budget budget = TemplatePolicy.Budget.DEFAULT;
+        if (pool != null && !pool.isBlank()) {
+            try {
+                budget = new TemplatePolicy.Budget(Long.parseLong(pool.strip()) << 20, budget.perImage(), budget.unusedFor());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("ANTRIEB_TEMPLATE_POOL_MB must be a number of MiB (0: no limit), not '" + pool + "'", e);
+            }
+        }
         return new Settings(uri == null || uri.isBlank() ? LOCAL : URI.create(uri),
                 Path.of(cache == null || cache.isBlank() ? "/var/cache/antrieb/images" : cache),
                 2, Duration.ZERO, Duration.ofMinutes(10), Duration.ofMinutes(10), 4, VmSize.DEFAULT,
                 Duration.ofMinutes(10), 16L << 20, null, null, DEFAULT_EGRESS_PORTS,
-                warm == null || warm.isBlank() || Boolean.parseBoolean(warm));
+                warm == null || warm.isBlank() || Boolean.parseBoolean(warm), budget);
     }
 
     /** The boot timeout in force for {@code acc}. */

@@ -49,6 +49,8 @@ public final class WarmStart {
     private final String hostVersions;
     private final Map<String, Template> known = new ConcurrentHashMap<>();
     private final Map<String, String> failed = new ConcurrentHashMap<>();
+    private final Map<String, Long> touched = new ConcurrentHashMap<>();
+    private final TemplateLocks locks = TemplateLocks.forThisMachine();
     /** Per key, JVM-wide: clients of one process never build the same template twice at once. */
     private static final Map<String, Object> LOCKS = new ConcurrentHashMap<>();
 
@@ -94,21 +96,24 @@ public final class WarmStart {
                 return Optional.empty();
             }
             try {
-                Optional<Template> found = find(key);
-                if (found.isPresent()) {
-                    known.put(key, found.get());
-                    return found;
-                }
-                log.info("warm start: no template for {} yet; booting one (once per image, VM size and NIC count on this host)", what);
-                long t0 = System.nanoTime();
-                String[] made = build.get();
-                t = load(key, made[0], made[1]);
-                log.info("warm start: template {} for {} ready in {} ms", key, what, (System.nanoTime() - t0) / 1_000_000);
+                // Across processes too: a second one waits here, then finds the first one's template.
+                t = locks.exclusive("build-" + key, () -> {
+                    Optional<Template> found = find(key);
+                    if (found.isPresent()) {
+                        return found.get();
+                    }
+                    log.info("warm start: no template for {} yet; booting one (once per image, VM size and NIC count on this host)", what);
+                    long t0 = System.nanoTime();
+                    String[] made = build.get();
+                    Template m = load(key, made[0], made[1]);
+                    log.info("warm start: template {} for {} ready in {} ms", key, what, (System.nanoTime() - t0) / 1_000_000);
+                    return m;
+                });
                 known.put(key, t);
                 return Optional.of(t);
             } catch (sh.antrieb.HostUnavailableException e) {
                 throw e; // the host, not the template, failed: try again on the next provision
-            } catch (RuntimeException e) {
+            } catch (Exception e) {
                 log.warn("warm start: no template for {} ({}); its nodes boot cold", what, e.getMessage());
                 failed.put(key, String.valueOf(e.getMessage()));
                 return Optional.empty();
@@ -214,14 +219,105 @@ public final class WarmStart {
      */
     public void restore(Template t, SavedDomain.Copy copy, String saveCopy) {
         byte[] head = t.head().withXml(t.head().copyXml(copy));
-        String path = host.cloneVolume(t.saveVolume(), saveCopy);
-        try {
-            host.writeVolume(saveCopy, 0, head);
-            host.restoreDomain(path);
-        } finally {
-            host.deleteVolume(saveCopy);
+        // The sweep deletes no template while a restore from it runs (in any process of this machine).
+        try (AutoCloseable inUse = locks.shared("use-" + t.saveVolume())) {
+            touch(t);
+            String path = host.cloneVolume(t.saveVolume(), saveCopy);
+            try {
+                host.writeVolume(saveCopy, 0, head);
+                host.restoreDomain(path);
+            } finally {
+                host.deleteVolume(saveCopy);
+            }
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new sh.antrieb.AntriebException("warm start: " + e.getMessage(), e);
         }
     }
+
+    /** Marks {@code t} used now (its save image's modification time, which the sweep reads); at most once a minute. */
+    private void touch(Template t) {
+        long now = System.currentTimeMillis();
+        Long last = touched.get(t.saveVolume());
+        if (!host.isLocal() || last != null && now - last < 60_000) {
+            return;
+        }
+        touched.put(t.saveVolume(), now);
+        try {
+            String path = host.volumePath(t.saveVolume());
+            if (path != null) {
+                java.nio.file.Files.setLastModifiedTime(java.nio.file.Path.of(path), java.nio.file.attribute.FileTime.fromMillis(now));
+            }
+        } catch (java.io.IOException e) {
+            log.debug("warm start: cannot mark {} used: {}", t.saveVolume(), e.toString());
+        }
+    }
+
+    /**
+     * The sweep's part: deletes the templates {@link TemplatePolicy} picks under {@code budget} (never one a
+     * restore runs from, in any process of this machine). Only on a local host: the rules read the pool's files.
+     * Returns how many were deleted.
+     */
+    public int collect(TemplatePolicy.Budget budget) {
+        if (!host.isLocal()) {
+            return 0;
+        }
+        List<String> volumes = host.volumes();
+        List<TemplatePolicy.Entry> entries = new java.util.ArrayList<>();
+        for (String v : volumes) {
+            if (!v.startsWith(PREFIX) || !v.endsWith(".save") || !volumes.contains(v.replaceFirst("\\.save$", ".qcow2"))) {
+                continue;
+            }
+            try {
+                if (!SavedDomain.isComplete(host.readVolume(v, 0, SavedDomain.HEADER_BYTES))) {
+                    continue; // being made (or left by a process killed while making it)
+                }
+                String disk = v.replaceFirst("\\.save$", ".qcow2");
+                String imageDisk = templateImageDisk(disk);
+                String savePath = host.volumePath(v);
+                java.time.Instant used = java.nio.file.Files.getLastModifiedTime(java.nio.file.Path.of(savePath)).toInstant();
+                boolean inUse;
+                java.util.Optional<AutoCloseable> probe = locks.tryExclusive("use-" + v);
+                inUse = probe.isEmpty();
+                if (probe.isPresent()) {
+                    probe.get().close();
+                }
+                String key = v.substring(PREFIX.length(), v.lastIndexOf('-'));
+                entries.add(new TemplatePolicy.Entry(v, key, imageDisk,
+                        imageDisk != null && !java.nio.file.Files.exists(java.nio.file.Path.of(imageDisk)),
+                        allocation(v) + allocation(disk), used, inUse));
+            } catch (Exception e) {
+                log.debug("warm start: sweep skips {}: {}", v, e.toString());
+            }
+        }
+        int deleted = 0;
+        for (Map.Entry<TemplatePolicy.Entry, String> d : TemplatePolicy.toDelete(entries, budget, java.time.Instant.now()).entrySet()) {
+            String v = d.getKey().saveVolume();
+            java.util.Optional<AutoCloseable> lock = locks.tryExclusive("use-" + v);
+            if (lock.isEmpty()) {
+                continue; // a restore started meanwhile
+            }
+            try (AutoCloseable held = lock.get()) {
+                log.info("sweep: deleting warm-start template {}: {}", v, d.getValue());
+                known.values().removeIf(t -> t.saveVolume().equals(v));
+                host.deleteVolume(v);
+                host.deleteVolume(v.replaceFirst("\\.save$", ".qcow2"));
+                deleted++;
+            } catch (Exception e) {
+                log.warn("sweep: deleting warm-start template {} failed: {}", v, e.getMessage());
+            }
+        }
+        return deleted;
+    }
+
+    private long allocation(String volume) {
+        String xml = host.volumeXml(volume);
+        java.util.regex.Matcher m = xml == null ? null : ALLOCATION.matcher(xml);
+        return m != null && m.find() ? Long.parseLong(m.group(1)) : 0;
+    }
+
+    private static final java.util.regex.Pattern ALLOCATION = java.util.regex.Pattern.compile("<allocation unit='bytes'>(\\d+)</allocation>");
 
     /** Fresh seed bytes and machine id for a copy. */
     public static GuestPayload.Warm warmConfig(Template t, long deadlineEpochSeconds) {
