@@ -4,6 +4,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +30,8 @@ import sh.antrieb.Antrieb;
 import sh.antrieb.mcp.internal.AntriebTools;
 import sh.antrieb.mcp.internal.ClusterRegistry;
 import sh.antrieb.mcp.internal.ClusterSource;
+import sh.antrieb.mcp.internal.DashServlet;
+import sh.antrieb.mcp.internal.DashSessions;
 import sh.antrieb.mcp.internal.HttpEndpoint;
 import sh.antrieb.mcp.internal.HttpSecurityFilter;
 import sh.antrieb.mcp.internal.JsonRpcFilter;
@@ -78,6 +81,8 @@ public final class AntriebMcpServer implements AutoCloseable {
     private final CommandLog commandLog;
     private final AntriebTools tools;
     private final ServerMetrics metrics;
+    private final ClusterRegistry clusters;
+    private final ClusterSource source;
     private final List<String> allowedOrigins;
     private final List<String> allowedHosts;
     private final List<AutoCloseable> running = new CopyOnWriteArrayList<>();
@@ -89,7 +94,8 @@ public final class AntriebMcpServer implements AutoCloseable {
         this.localAccount = b.localAccount != null ? b.localAccount : Account.local(b.limits);
         this.keys = ApiKeyStore.open(b.stateDir, b.limits);
         this.commandLog = new CommandLog(b.stateDir);
-        ClusterRegistry clusters = new ClusterRegistry();
+        this.source = b.source;
+        this.clusters = new ClusterRegistry();
         this.metrics = new ServerMetrics(clusters);
         this.tools = new AntriebTools(b.source, clusters, commandLog, b.limits, b.model, metrics);
         this.allowedOrigins = List.copyOf(b.allowedOrigins);
@@ -171,7 +177,8 @@ public final class AntriebMcpServer implements AutoCloseable {
 
     /**
      * Starts serving MCP over streamable HTTP at {@code http://bind:port/mcp} and returns that URL at once; the
-     * same port serves the metrics at {@code /metrics} (Prometheus text; the same API keys, Origin and Host rules).
+     * same port serves the metrics at {@code /metrics} (Prometheus text; the same API keys, Origin and Host rules) and
+     * the web dashboard at {@code /dash} (sign in with an API key).
      *
      * @param bind address to listen on, e.g. {@code 127.0.0.1} (the default of the CLI)
      * @param port port, or 0 for any free one (see the returned URL)
@@ -215,7 +222,10 @@ public final class AntriebMcpServer implements AutoCloseable {
         HttpSecurityFilter security = new HttpSecurityFilter(keys, originAndHost);
         HttpEndpoint endpoint = HttpEndpoint.start(bind, port, List.of(
                 new HttpEndpoint.Mount("mcp", transport, List.of(HttpEndpoint.PATH), List.of(security, new JsonRpcFilter(mapper, MAX_MESSAGE_BYTES))),
-                new HttpEndpoint.Mount("metrics", new MetricsServlet(metrics), List.of(MetricsServlet.PATH), List.of(security))));
+                new HttpEndpoint.Mount("metrics", new MetricsServlet(metrics), List.of(MetricsServlet.PATH), List.of(security)),
+                // The dashboard signs in with a key once and then goes by its session cookie; it checks Origin/Host itself.
+                new HttpEndpoint.Mount("dash", new DashServlet(new DashSessions(keys, Clock.systemUTC()), clusters, commandLog, source,
+                        originAndHost, Clock.systemUTC()), List.of(DashServlet.PATH, DashServlet.PATH + "/*"), List.of())));
         running.add(endpoint);
         running.add(server::close);
         return endpoint.uri();

@@ -157,13 +157,21 @@ public final class ApiKeyStore {
         return Optional.ofNullable(current().byHash.get(sha256(presentedKey)));
     }
 
+    /**
+     * The account whose key has the SHA-256 {@code keySha256} (see {@link #sha256}), while that key is not revoked:
+     * for sign-in sessions, which keep the hash and never the key.
+     */
+    public Optional<Account> authenticateHash(String keySha256) {
+        return keySha256 == null ? Optional.empty() : Optional.ofNullable(current().byHash.get(keySha256));
+    }
+
     /** The account called {@code name}, if it has been created. */
     public Optional<Account> account(String name) {
         return Optional.ofNullable(current().accounts.get(name));
     }
 
     /** The SHA-256 of a key, as lowercase hex: what the file stores. */
-    static String sha256(String key) {
+    public static String sha256(String key) {
         try {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
             return HexFormat.of().formatHex(md.digest(key.getBytes(StandardCharsets.UTF_8)));

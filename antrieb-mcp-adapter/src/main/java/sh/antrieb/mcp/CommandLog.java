@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -25,8 +24,11 @@ import sh.antrieb.mcp.internal.StateFiles;
  * Every command an account ran, one JSON object per line, in
  * {@code <state-dir>/accounts/<account>/commands.jsonl} (read it with {@code bin/antrieb-mcp log --account NAME},
  * or any JSON-lines tool). A line has {@code time} (when the command started, ISO-8601), {@code session_id},
- * {@code node}, {@code command}, {@code exit_code}, {@code duration_ms}, {@code timed_out} and
- * {@code secret_env_names}: the names of the secret variables the command got, never their values.
+ * {@code node}, {@code command}, {@code exit_code}, {@code duration_ms}, {@code timed_out},
+ * {@code secret_env_names} (the names of the secret variables the command got, never their values),
+ * {@code stdout} and {@code stderr} (the first {@value #KEPT_OUTPUT_CHARS} characters of each) and
+ * {@code stdout_bytes}, {@code stderr_bytes} (their true sizes in UTF-8). Every secret value the command got
+ * is replaced by {@code [secret NAME]} in the command and its output before anything is written.
  *
  * <p>Writing never fails a command: when the state directory is not writable the log says so once and the
  * command's result is returned as usual.
@@ -35,6 +37,8 @@ public final class CommandLog {
     private static final Logger log = LoggerFactory.getLogger(CommandLog.class);
     /** The file name under each account's directory. */
     public static final String FILE = "commands.jsonl";
+    /** How much of each output stream a line keeps (the rest is counted in {@code stdout_bytes}/{@code stderr_bytes}). */
+    public static final int KEPT_OUTPUT_CHARS = 64 * 1024;
 
     private final Path stateDir;
     private final AtomicBoolean warned = new AtomicBoolean();
@@ -52,17 +56,26 @@ public final class CommandLog {
         return stateDir.resolve("accounts").resolve(account).resolve(FILE);
     }
 
-    /** Appends one command of {@code account} on cluster {@code sessionId}. */
-    public void record(Account account, String sessionId, ExecResult result, Set<String> secretEnvNames) {
+    /**
+     * Appends one command of {@code account} on cluster {@code sessionId}, which got the secret variables
+     * {@code secretEnv}: their names are kept, their values are cut out of everything written.
+     */
+    public void record(Account account, String sessionId, ExecResult result, Map<String, String> secretEnv) {
         Map<String, Object> line = new LinkedHashMap<>();
         line.put("time", result.startedAt().toString());
         line.put("session_id", sessionId);
         line.put("node", result.node());
-        line.put("command", result.command());
+        line.put("command", redact(result.command(), secretEnv));
         line.put("exit_code", result.exitCode());
         line.put("duration_ms", result.duration().toMillis());
         line.put("timed_out", result.timedOut());
-        line.put("secret_env_names", new TreeSet<>(secretEnvNames));
+        line.put("secret_env_names", new TreeSet<>(secretEnv.keySet()));
+        String stdout = redact(result.stdout(), secretEnv);
+        String stderr = redact(result.stderr(), secretEnv);
+        line.put("stdout", cut(stdout));
+        line.put("stdout_bytes", stdout.getBytes(StandardCharsets.UTF_8).length);
+        line.put("stderr", cut(stderr));
+        line.put("stderr_bytes", stderr.getBytes(StandardCharsets.UTF_8).length);
         Path file = file(account.name());
         try {
             synchronized (this) {
@@ -75,6 +88,31 @@ public final class CommandLog {
                         file, e.getMessage());
             }
         }
+    }
+
+    /** {@code text} with every secret value replaced by {@code [secret NAME]}, longest values first. */
+    static String redact(String text, Map<String, String> secretEnv) {
+        if (text == null || secretEnv.isEmpty()) {
+            return text == null ? "" : text;
+        }
+        List<Map.Entry<String, String>> byLength = new ArrayList<>(secretEnv.entrySet());
+        byLength.sort((a, b) -> Integer.compare(b.getValue().length(), a.getValue().length()));
+        String out = text;
+        for (Map.Entry<String, String> e : byLength) {
+            if (!e.getValue().isEmpty()) {
+                out = out.replace(e.getValue(), "[secret " + e.getKey() + "]");
+            }
+        }
+        return out;
+    }
+
+    private static String cut(String s) {
+        if (s.length() <= KEPT_OUTPUT_CHARS) {
+            return s;
+        }
+        // Do not split a surrogate pair.
+        int end = Character.isHighSurrogate(s.charAt(KEPT_OUTPUT_CHARS - 1)) ? KEPT_OUTPUT_CHARS - 1 : KEPT_OUTPUT_CHARS;
+        return s.substring(0, end);
     }
 
     /** The last {@code limit} entries of {@code account}'s log, oldest first (empty when it has none). */

@@ -288,9 +288,10 @@ public final class Main implements Callable<Integer> {
     }
 
     @Command(name = "http", mixinStandardHelpOptions = true, sortOptions = false,
-            description = {"Serves MCP over streamable HTTP at http://ADDR:PORT/mcp, and Prometheus metrics at /metrics.",
-                    "Every request needs 'Authorization: Bearer <key>' (see 'antrieb-mcp key create'). Ends at",
-                    "SIGTERM, destroying the clusters it made."},
+            description = {"Serves MCP over streamable HTTP at http://ADDR:PORT/mcp, Prometheus metrics at /metrics and",
+                    "the web dashboard at /dash. /mcp and /metrics need 'Authorization: Bearer <key>' on every",
+                    "request (see 'antrieb-mcp key create'); /dash signs in with a key once. Ends at SIGTERM,",
+                    "destroying the clusters it made."},
             footer = {"", HOST_FOOTER})
     static final class Http implements Callable<Integer> {
         @Spec

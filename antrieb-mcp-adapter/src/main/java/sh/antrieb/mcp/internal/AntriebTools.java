@@ -341,7 +341,7 @@ public final class AntriebTools {
         Cluster c = registry.find(account, sessionId);
         ExecOptions options = secretEnv.isEmpty() ? ExecOptions.DEFAULTS : ExecOptions.DEFAULTS.withSecretEnv(secretEnv);
         ExecResult result = c.exec(node, command, options);
-        commandLog.record(account, sessionId, result, secretEnv.keySet());
+        commandLog.record(account, sessionId, result, secretEnv);
         metrics.executed(result);
         log.info("account {}: cluster {}: {}", account.name(), sessionId, result.summary());
         Map<String, Object> r = new LinkedHashMap<>();

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Function;
 
 import org.slf4j.Logger;
@@ -122,7 +121,7 @@ final class ValidateTool {
     }
 
     private void record(Account account, String clusterId, ExecResult r) {
-        commandLog.record(account, clusterId, r, Set.of());
+        commandLog.record(account, clusterId, r, Map.of());
         metrics.executed(r);
     }
 }

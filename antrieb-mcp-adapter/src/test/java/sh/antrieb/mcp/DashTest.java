@@ -1,0 +1,224 @@
+package sh.antrieb.mcp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static sh.antrieb.mcp.McpTestClients.call;
+import static sh.antrieb.mcp.McpTestClients.ok;
+
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.modelcontextprotocol.client.McpSyncClient;
+
+/**
+ * The dashboard on a real Tomcat over clusters that are objects, with the JDK HttpClient as the browser: sign-in and
+ * its cookie, accounts that see only their own clusters and commands, escaping, secret values, CSRF, Origin and Host,
+ * sign-out and revoked keys. The same flow in a real browser on real VMs: {@code DashBrowserIT}.
+ */
+class DashTest {
+    private static final String SECRET = "dash-s3cret-value-42";
+    @TempDir
+    static Path state;
+    static FakeClusters clusters;
+    static AntriebMcpServer server;
+    static URI base;
+    static String aliceKey;
+    static String bobKey;
+    static McpSyncClient alice;
+    static McpSyncClient bob;
+
+    @BeforeAll
+    static void start() {
+        clusters = new FakeClusters();
+        server = AntriebMcpServer.builder(clusters).stateDir(state).build();
+        aliceKey = server.keys().create("alice", null, null).key();
+        bobKey = server.keys().create("bob", null, null).key();
+        URI mcp = server.startHttp("127.0.0.1", 0);
+        base = mcp.resolve("/");
+        alice = McpTestClients.http(mcp, aliceKey, Duration.ofSeconds(30));
+        bob = McpTestClients.http(mcp, bobKey, Duration.ofSeconds(30));
+    }
+
+    @AfterAll
+    static void stop() {
+        ItSupport.closeAll(alice, bob, server);
+    }
+
+    static String provision(McpSyncClient c) {
+        return (String) ok(call(c, "provision", Map.of("cluster", List.of("debian12")))).get("session_id");
+    }
+
+    static DashClient signedIn(String key) throws Exception {
+        DashClient d = new DashClient(base);
+        HttpResponse<String> r = d.signIn(key);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(302);
+        assertThat(r.headers().firstValue("Location").orElseThrow()).endsWith("/dash");
+        return d;
+    }
+
+    @Test
+    void signInSetsAStrictHttpOnlySessionCookieAndSignOutEndsIt() throws Exception {
+        DashClient d = new DashClient(base);
+        HttpResponse<String> anonymous = d.get("/dash");
+        assertThat(anonymous.statusCode()).isEqualTo(302);
+        assertThat(anonymous.headers().firstValue("Location").orElseThrow()).endsWith("/dash/login");
+        HttpResponse<String> form = d.get("/dash/login");
+        assertThat(form.statusCode()).isEqualTo(200);
+        assertThat(form.headers().firstValue("Content-Security-Policy").orElseThrow()).contains("default-src 'none'").contains("script-src 'self'");
+        assertThat(d.post("/dash/login", Map.of("csrf", DashClient.csrf(form.body()), "key", "ant_not-a-key")).statusCode()).isEqualTo(401);
+        assertThat(d.cookies).doesNotContainKey("antrieb_dash");
+
+        HttpResponse<String> in = d.signIn(aliceKey);
+        assertThat(in.statusCode()).isEqualTo(302);
+        String cookie = d.setCookies.stream().filter(c -> c.startsWith("antrieb_dash=")).findFirst().orElseThrow();
+        assertThat(cookie).contains("HttpOnly").contains("SameSite=Strict").contains("Path=/dash").doesNotContain("Secure")
+                .doesNotContain(aliceKey);
+        HttpResponse<String> page = d.get("/dash");
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body()).contains("<b id=\"account\">alice</b>").doesNotContain(aliceKey);
+
+        String session = d.cookies.get("antrieb_dash");
+        HttpResponse<String> out = d.post("/dash/logout", Map.of("csrf", DashClient.csrf(page.body())));
+        assertThat(out.statusCode()).isEqualTo(302);
+        assertThat(d.cookies).doesNotContainKey("antrieb_dash");
+        d.cookies.put("antrieb_dash", session); // an old cookie replayed after sign-out
+        assertThat(d.get("/dash").statusCode()).isEqualTo(302);
+    }
+
+    @Test
+    void signInWithoutTheFormTokenIsRefused() throws Exception {
+        DashClient d = new DashClient(base);
+        assertThat(d.post("/dash/login", Map.of("key", aliceKey)).statusCode()).isEqualTo(403);
+        d.get("/dash/login");
+        assertThat(d.post("/dash/login", Map.of("csrf", "forged", "key", aliceKey)).statusCode()).isEqualTo(403);
+        assertThat(d.cookies).doesNotContainKey("antrieb_dash");
+    }
+
+    @Test
+    void anAccountSeesOnlyItsOwnClustersAndCommandsAndOutputIsEscapedWithoutSecrets() throws Exception {
+        String a = provision(alice);
+        String b = provision(bob);
+        try {
+            ok(call(alice, "exec", Map.of("session_id", a, "node", "node1", "command", "echo '<script>alert(\"x\")</script>'")));
+            ok(call(alice, "exec", Map.of("session_id", a, "node", "node1", "command", "echo " + SECRET,
+                    "secret_env", Map.of("API_TOKEN", SECRET))));
+            ok(call(alice, "exec", Map.of("session_id", a, "node", "node1", "command", "false")));
+            ok(call(alice, "exec", Map.of("session_id", a, "node", "node1", "command", "x".repeat(20_000))));
+            ok(call(bob, "exec", Map.of("session_id", b, "node", "node1", "command", "echo bob-only-marker")));
+
+            DashClient d = signedIn(aliceKey);
+            String clustersPage = d.get("/dash").body();
+            assertThat(clustersPage).contains(a).doesNotContain(b).contains("node1").contains("debian12").contains("default 10.99.0.10")
+                    .contains("data-expires=");
+            String log = d.get("/dash/commands?cluster=" + a).body();
+            assertThat(log).contains("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;").doesNotContain("<script>alert")
+                    .contains("[secret API_TOKEN]").doesNotContain(SECRET).doesNotContain("bob-only-marker")
+                    .contains("exit bad").contains("cut: <span>20015</span> bytes in all");
+            // newest first
+            assertThat(log.indexOf("x".repeat(100))).isLessThan(log.indexOf("alert"));
+            String found = d.get("/dash/commands?q=script").body();
+            assertThat(found).contains("alert").doesNotContain("[secret API_TOKEN]").contains("<span>1</span> matching");
+            assertThat(d.get("/dash/commands").body()).doesNotContain("bob-only-marker").doesNotContain(b);
+
+            DashClient other = signedIn(bobKey);
+            assertThat(other.get("/dash").body()).contains(b).doesNotContain(a);
+            String bobLog = other.get("/dash/commands").body();
+            assertThat(bobLog).contains("bob-only-marker").doesNotContain(a).doesNotContain("alert");
+            assertThat(other.get("/dash/commands?cluster=" + a).body()).contains("No commands.");
+            // bob cannot delete alice's cluster, even with a valid form of his own
+            String bobToken = DashClient.csrf(other.get("/dash").body());
+            assertThat(other.post("/dash/clusters/" + a + "/delete", Map.of("csrf", bobToken)).headers().firstValue("Location").orElseThrow())
+                    .contains("gone=" + a);
+            assertThat(clusters.made.get(a).isOpen()).isTrue();
+
+            for (String page : List.of("/dash", "/dash/commands", "/dash/commands?q=API_TOKEN", "/dash/login")) {
+                assertThat(d.get(page).body()).as(page).doesNotContain(SECRET);
+            }
+            assertThat(PrometheusText.scrape(base.resolve("/metrics"), aliceKey).text).doesNotContain(SECRET);
+        } finally {
+            clusters.made.get(a).close();
+            clusters.made.get(b).close();
+        }
+    }
+
+    @Test
+    void deleteNeedsTheSessionsTokenAndThisServersOriginAndHost() throws Exception {
+        String a = provision(alice);
+        DashClient d = signedIn(aliceKey);
+        String token = DashClient.csrf(d.get("/dash").body());
+        String delete = "/dash/clusters/" + a + "/delete";
+        HttpResponse<String> noToken = d.post(delete, Map.of());
+        assertThat(noToken.statusCode()).isEqualTo(403);
+        assertThat(noToken.body()).contains("form token is missing or stale");
+        assertThat(d.post(delete, Map.of("csrf", token + "x")).statusCode()).isEqualTo(403);
+        assertThat(d.post(delete, Map.of("csrf", token), "Origin", "https://evil.example").statusCode()).isEqualTo(403);
+        assertThat(d.get("/dash", "Origin", "https://evil.example").statusCode()).isEqualTo(403);
+        assertThat(rawStatus("evil.example")).isEqualTo(421);
+        assertThat(rawStatus("localhost:" + base.getPort())).isEqualTo(200);
+        assertThat(new DashClient(base).post(delete, Map.of("csrf", token)).statusCode()).as("no session").isEqualTo(403);
+        assertThat(clusters.made.get(a).isOpen()).isTrue();
+
+        HttpResponse<String> done = d.post(delete, Map.of("csrf", token), "Origin", base.toString().replaceAll("/$", ""));
+        assertThat(done.statusCode()).isEqualTo(302);
+        assertThat(clusters.made.get(a).isOpen()).isFalse();
+        assertThat(d.get(done.headers().firstValue("Location").orElseThrow()).body()).contains("deleted").doesNotContain("cluster-" + a);
+    }
+
+    /** The JDK client will not send a Host header of our choosing, so speak HTTP/1.1 by hand. */
+    private static int rawStatus(String host) throws java.io.IOException {
+        try (java.net.Socket s = new java.net.Socket(base.getHost(), base.getPort())) {
+            String req = "GET /dash/login HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n";
+            s.getOutputStream().write(req.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            String status = new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1).lines().findFirst().orElse("");
+            return Integer.parseInt(status.split(" ")[1]);
+        }
+    }
+
+    @Test
+    void aRevokedKeyEndsItsSessions() throws Exception {
+        ApiKeyStore.CreatedKey k = server.keys().create("carol", null, null);
+        DashClient d = signedIn(k.key());
+        assertThat(d.get("/dash").statusCode()).isEqualTo(200);
+        server.keys().revoke(k.id());
+        assertThat(d.get("/dash").statusCode()).isEqualTo(302);
+    }
+
+    @Test
+    void theCatalogListsBuiltInRunbooksAndRendersOneAsAPage() throws Exception {
+        DashClient d = signedIn(aliceKey);
+        String catalog = d.get("/dash/catalog").body();
+        assertThat(catalog).contains("antrieb/primer").contains("href=\"/dash/catalog/runbook/antrieb/primer\"");
+        HttpResponse<String> primer = d.get("/dash/catalog/runbook/antrieb/primer");
+        assertThat(primer.statusCode()).isEqualTo(200);
+        assertThat(primer.body()).contains("<article class=\"runbook\" id=\"body\">").contains("<h2>");
+        assertThat(d.get("/dash/catalog/runbook/other/thing").statusCode()).isEqualTo(404);
+        assertThat(d.get("/dash/catalog/nonsense/antrieb/primer").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void aRunbooksOwnMarkupIsEscapedWhenRendered() {
+        String html = sh.antrieb.mcp.internal.DashServlet.renderRunbook(
+                "# T\n<script>alert(1)</script>\n\n[x](javascript:alert(2)) <img src=x onerror=alert(3)>\n");
+        assertThat(html).contains("<h1>T</h1>").contains("&lt;script&gt;").doesNotContain("<script").doesNotContain("javascript:")
+                .doesNotContain("<img");
+    }
+
+    @Test
+    void staticFilesAndUnknownPages() throws Exception {
+        DashClient d = new DashClient(base);
+        assertThat(d.get("/dash/static/dash.css").headers().firstValue("Content-Type").orElseThrow()).startsWith("text/css");
+        assertThat(d.get("/dash/static/..%2f..%2fkeys.json").statusCode()).isNotEqualTo(200);
+        assertThat(d.get("/dash/static/layout.html").statusCode()).isEqualTo(404);
+        assertThat(d.get("/dash/static/nope.css").statusCode()).isEqualTo(404);
+        DashClient in = signedIn(aliceKey);
+        assertThat(in.get("/dash/nothing-here").statusCode()).isEqualTo(404);
+    }
+}
