@@ -37,9 +37,9 @@ import sh.antrieb.Antrieb;
 /**
  * The dashboard in a real browser (Debian's chromium, driven through Debian's chromedriver by Selenium) on a real
  * 1-node cluster (1 vCPU / 768 MiB) made through {@code /mcp}: sign in, see the cluster, open its command log, find a
- * command's output (markup shown as text, the secret value replaced), a built-in runbook as a page, refuse a delete without the form token, delete
- * the cluster from the page, sign out; a second account sees none of it. Screenshots of each page go to
- * {@code target/dash-screenshots/}.
+ * command's output (markup shown as text, the secret value replaced), a built-in runbook as a page, the account page,
+ * refuse a delete without the form token or from a foreign Origin, delete the cluster from the page, sign out; a second
+ * account sees none of it. Screenshots of each page go to {@code target/dash-screenshots/}.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DashBrowserIT {
@@ -199,6 +199,10 @@ class DashBrowserIT {
         assertThat(browser.findElement(By.id("artifact")).getText()).isEqualTo("antrieb/primer");
         assertThat(browser.findElements(By.cssSelector("article.runbook h2"))).isNotEmpty();
         shot("07-runbook");
+        browser.findElement(By.id("nav-account")).click();
+        assertThat(browser.findElement(By.id("namespace")).getText()).isEqualTo("alice");
+        assertThat(browser.findElements(By.cssSelector("#keys tbody tr"))).hasSize(1);
+        shot("07-account");
     }
 
     @Test

@@ -212,6 +212,35 @@ class DashTest {
     }
 
     @Test
+    void theAccountPageCreatesAKeyShownOnceAndRevokesOnlyTheAccountsOwnKeys() throws Exception {
+        ApiKeyStore.CreatedKey first = server.keys().create("dave", null, null);
+        ApiKeyStore.CreatedKey bobs = server.keys().create("bob", null, null);
+        DashClient d = signedIn(first.key());
+        String page = d.get("/dash/account").body();
+        assertThat(page).contains("id=\"key-" + first.id() + "\"").contains("(this session's)").doesNotContain(bobs.id())
+                .contains("<code id=\"namespace\">dave</code>");
+        String token = DashClient.csrf(page);
+        HttpResponse<String> made = d.post("/dash/account/keys", Map.of("csrf", token));
+        assertThat(made.statusCode()).isEqualTo(200);
+        assertThat(made.headers().firstValue("Cache-Control").orElseThrow()).isEqualTo("no-store");
+        String key = made.body().replaceAll("(?s).*<pre id=\"created-key\">(ant_[A-Za-z0-9_-]+)</pre>.*", "$1");
+        assertThat(server.keys().authenticate(key)).get().extracting(Account::name).isEqualTo("dave");
+        assertThat(d.get("/dash/account").body()).doesNotContain(key);
+        assertThat(d.post("/dash/account/keys", Map.of()).statusCode()).as("no token").isEqualTo(403);
+
+        assertThat(d.post("/dash/account/keys/" + bobs.id() + "/revoke", Map.of("csrf", token)).statusCode()).isEqualTo(404);
+        assertThat(server.keys().authenticate(bobs.key())).isPresent();
+        String newId = ApiKeyStore.sha256(key).substring(0, 12);
+        assertThat(d.post("/dash/account/keys/" + newId + "/revoke", Map.of("csrf", token)).headers().firstValue("Location").orElseThrow())
+                .contains("revoked=" + newId);
+        assertThat(server.keys().authenticate(key)).isEmpty();
+        // revoking the session's own key signs it out
+        HttpResponse<String> own = d.post("/dash/account/keys/" + first.id() + "/revoke", Map.of("csrf", token));
+        assertThat(own.headers().firstValue("Location").orElseThrow()).endsWith("/dash/login?signed_out=1");
+        assertThat(d.get("/dash").statusCode()).isEqualTo(302);
+    }
+
+    @Test
     void staticFilesAndUnknownPages() throws Exception {
         DashClient d = new DashClient(base);
         assertThat(d.get("/dash/static/dash.css").headers().firstValue("Content-Type").orElseThrow()).startsWith("text/css");

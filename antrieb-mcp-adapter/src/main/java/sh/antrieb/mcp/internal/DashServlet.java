@@ -36,6 +36,7 @@ import sh.antrieb.Catalog;
 import sh.antrieb.Cluster;
 import sh.antrieb.ClusterExpiredException;
 import sh.antrieb.Node;
+import sh.antrieb.mcp.ApiKeyStore;
 import sh.antrieb.mcp.CommandLog;
 
 /**
@@ -47,7 +48,11 @@ import sh.antrieb.mcp.CommandLog;
  *   <li>{@code GET /dash}: the account's live clusters (nodes, images, addresses per network, accelerator, TTL),
  *       {@code POST /dash/clusters/ID/delete};</li>
  *   <li>{@code GET /dash/commands?cluster=ID&q=WORDS}: the account's command log, newest first, outputs cut with
- *       their true sizes (secret env values were replaced before the log was written).</li>
+ *       their true sizes (secret env values were replaced before the log was written);</li>
+ *   <li>{@code GET /dash/catalog}, {@code GET /dash/catalog/TYPE/NS/NAME}: images, runbooks (rendered) and network
+ *       specs of the account's namespace and {@code antrieb/};</li>
+ *   <li>{@code GET /dash/account}: namespace, limits and keys; {@code POST /dash/account/keys} creates a key and shows
+ *       it once; {@code POST /dash/account/keys/ID/revoke} revokes one of the account's keys (its own key: signed out).</li>
  * </ul>
  * Every request passes the same Origin/Host validator as {@code /mcp} (403 foreign Origin, 421 foreign Host); every
  * POST needs its form's CSRF token (the session's; for sign-in, a token also set as a cookie), else 403. An account
@@ -73,15 +78,17 @@ public final class DashServlet extends HttpServlet {
     private final transient ClusterRegistry registry;
     private final transient CommandLog commandLog;
     private final transient ClusterSource source;
+    private final transient ApiKeyStore keys;
     private final transient ServerHttpHeaderValidator originAndHost;
     private final transient Clock clock;
     private transient TemplateEngine engine;
     private transient JakartaServletWebApplication application;
 
     /** The dashboard over {@code registry} and {@code commandLog}, signing in with {@code sessions}. */
-    public DashServlet(DashSessions sessions, ClusterRegistry registry, CommandLog commandLog, ClusterSource source,
+    public DashServlet(DashSessions sessions, ApiKeyStore keys, ClusterRegistry registry, CommandLog commandLog, ClusterSource source,
                        ServerHttpHeaderValidator originAndHost, Clock clock) {
         this.sessions = sessions;
+        this.keys = keys;
         this.registry = registry;
         this.commandLog = commandLog;
         this.source = source;
@@ -167,6 +174,29 @@ public final class DashServlet extends HttpServlet {
             clustersPage(req, res, s);
         } else if (method.equals("GET") && path.equals("/commands")) {
             commandsPage(req, res, s);
+        } else if (method.equals("GET") && path.equals("/account")) {
+            accountPage(req, res, s, null, null);
+        } else if (method.equals("POST") && path.equals("/account/keys")) {
+            ApiKeyStore.CreatedKey k = keys.create(s.account().name(), null, null);
+            log.info("dashboard: account {} created key {}", s.account().name(), k.id());
+            // Shown in this one response only (no-store), never again.
+            accountPage(req, res, s, k, null);
+        } else if (method.equals("POST") && path.startsWith("/account/keys/") && path.endsWith("/revoke")) {
+            String id = path.substring("/account/keys/".length(), path.length() - "/revoke".length());
+            boolean own = keys.list().stream().anyMatch(k -> k.id().equals(id) && k.account().equals(s.account().name()));
+            if (!own) {
+                accountPage(req, res, s, null, "This account has no key " + id + ".");
+                return;
+            }
+            keys.revoke(id);
+            log.info("dashboard: account {} revoked key {}", s.account().name(), id);
+            if (id.equals(s.keyId())) {
+                sessions.signOut(s.id());
+                res.addHeader("Set-Cookie", cookieHeader(req, SESSION_COOKIE, "", 0));
+                res.sendRedirect(PATH + "/login?signed_out=1");
+            } else {
+                res.sendRedirect(PATH + "/account?revoked=" + java.net.URLEncoder.encode(id, StandardCharsets.UTF_8));
+            }
         } else if (method.equals("GET") && path.equals("/catalog")) {
             catalogPage(req, res, s);
         } else if (method.equals("GET") && path.startsWith("/catalog/")) {
@@ -275,6 +305,29 @@ public final class DashServlet extends HttpServlet {
         vars.put("deleted", req.getParameter("deleted"));
         vars.put("gone", req.getParameter("gone"));
         page(req, res, HttpServletResponse.SC_OK, "clusters", s, vars);
+    }
+
+    private void accountPage(HttpServletRequest req, HttpServletResponse res, DashSessions.Session s, ApiKeyStore.CreatedKey created,
+                             String error) throws IOException {
+        List<Map<String, Object>> own = new ArrayList<>();
+        for (ApiKeyStore.KeyInfo k : keys.list()) {
+            if (k.account().equals(s.account().name())) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("id", k.id());
+                m.put("createdAt", shownTime(k.createdAt().toString()));
+                m.put("current", k.id().equals(s.keyId()));
+                own.add(m);
+            }
+        }
+        Map<String, Object> vars = new LinkedHashMap<>();
+        vars.put("keys", own);
+        vars.put("limits", s.account().limits().maxConcurrentClusters() + " concurrent clusters, " + s.account().limits().maxNodes()
+                + " nodes per cluster (+1 controller), TTL " + s.account().limits().ttl().toMinutes() + " min");
+        vars.put("createdKey", created == null ? null : created.key());
+        vars.put("createdId", created == null ? null : created.id());
+        vars.put("revoked", req.getParameter("revoked"));
+        vars.put("error", error);
+        page(req, res, error == null ? HttpServletResponse.SC_OK : HttpServletResponse.SC_NOT_FOUND, "account", s, vars);
     }
 
     private void catalogPage(HttpServletRequest req, HttpServletResponse res, DashSessions.Session s) throws IOException {

@@ -27,8 +27,11 @@ public final class DashSessions {
     public static final Duration MAX_AGE = Duration.ofHours(12);
     private static final int MAX_SESSIONS = 10_000;
 
-    /** A signed-in session: its account (as of this request) and the token its forms carry. */
-    public record Session(String id, Account account, String csrfToken) {
+    /**
+     * A signed-in session: its account (as of this request), the token its forms carry, and the id of the key it
+     * signed in with (as {@code antrieb-mcp key list} shows it).
+     */
+    public record Session(String id, Account account, String csrfToken, String keyId) {
     }
 
     private record Entry(String keyHash, String csrfToken, Instant created, Instant lastUsed) {
@@ -59,7 +62,7 @@ public final class DashSessions {
         Instant now = clock.instant();
         Entry e = new Entry(ApiKeyStore.sha256(presentedKey.strip()), token(), now, now);
         sessions.put(id, e);
-        return Optional.of(new Session(id, account.get(), e.csrfToken));
+        return Optional.of(new Session(id, account.get(), e.csrfToken, keyId(e.keyHash)));
     }
 
     /** The live session {@code id}, touched; empty when it is unknown, expired or its key was revoked. */
@@ -82,7 +85,12 @@ public final class DashSessions {
             return Optional.empty();
         }
         sessions.replace(id, e, new Entry(e.keyHash, e.csrfToken, e.created, now));
-        return Optional.of(new Session(id, account.get(), e.csrfToken));
+        return Optional.of(new Session(id, account.get(), e.csrfToken, keyId(e.keyHash)));
+    }
+
+    /** A key's id: the first 12 hex digits of its SHA-256, as {@link ApiKeyStore} numbers keys. */
+    private static String keyId(String keyHash) {
+        return keyHash.substring(0, 12);
     }
 
     /** Ends session {@code id} (sign-out); nothing happens for an unknown one. */
