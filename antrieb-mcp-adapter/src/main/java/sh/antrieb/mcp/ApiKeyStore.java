@@ -127,6 +127,38 @@ public final class ApiKeyStore {
         return new CreatedKey(key, id, account(account).orElse(validated));
     }
 
+    /**
+     * Makes {@code account} (which must exist) an operator or not: an operator's dashboard also shows every account's
+     * usage, every live cluster and the failures by cause ({@code /dash/operator}).
+     */
+    public void setOperator(String account, boolean operator) {
+        update(data -> {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> existing = (Map<String, Object>) data.accounts().get(account);
+            if (existing == null) {
+                throw new IllegalArgumentException("no account " + account + ": create it first with key create --account " + account);
+            }
+            Map<String, Object> entry = new LinkedHashMap<>(existing);
+            if (operator) {
+                entry.put("operator", true);
+            } else {
+                entry.remove("operator");
+            }
+            data.accounts().put(account, entry);
+        });
+        log.info("account {} is {}an operator", account, operator ? "" : "no longer ");
+    }
+
+    /** Whether {@code account} is an operator (see {@link #setOperator}). */
+    public boolean isOperator(String account) {
+        return current().data.accounts().get(account) instanceof Map<?, ?> entry && Boolean.TRUE.equals(entry.get("operator"));
+    }
+
+    /** The names of every account, sorted. */
+    public List<String> accountNames() {
+        return current().data.accounts().keySet().stream().sorted().toList();
+    }
+
     /** The keys, oldest first. */
     public List<KeyInfo> list() {
         Snapshot s = current();

@@ -115,6 +115,18 @@ public final class CommandLog {
         return s.substring(0, end);
     }
 
+    /** How many commands {@code account}'s log holds (0 when it has none). */
+    public long count(String account) {
+        Path file = file(account);
+        try (java.util.stream.Stream<String> lines = Files.lines(file, StandardCharsets.UTF_8)) {
+            return lines.filter(l -> !l.isBlank()).count();
+        } catch (NoSuchFileException e) {
+            return 0;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+    }
+
     /** The last {@code limit} entries of {@code account}'s log, oldest first (empty when it has none). */
     public List<Map<String, Object>> read(String account, int limit) {
         Path file = file(account);

@@ -401,6 +401,11 @@ public final class Main implements Callable<Integer> {
             @Option(names = "--namespace", paramLabel = "NS", description = "namespace of a new account (default: NAME)")
             String namespace;
 
+            @Option(names = "--operator", paramLabel = "true|false", arity = "1",
+                    description = "whether the account is an operator: its dashboard also shows every account's usage and clusters "
+                            + "and the failures by cause (/dash/operator)")
+            Boolean operator;
+
             @Mixin
             Limits limits;
 
@@ -411,6 +416,9 @@ public final class Main implements Callable<Integer> {
             public Integer call() {
                 ApiKeyStore keys = ApiKeyStore.open(state.dir, AccountLimits.DEFAULTS);
                 ApiKeyStore.CreatedKey k = keys.create(account, namespace, limits.given() ? limits.limits() : null);
+                if (operator != null) {
+                    keys.setOperator(account, operator);
+                }
                 spec.commandLine().getErr().println("created key " + k.id() + " for account " + k.account().name() + " (namespace "
                         + k.account().namespace() + "); it is shown only now, store it:");
                 spec.commandLine().getOut().println(k.key());

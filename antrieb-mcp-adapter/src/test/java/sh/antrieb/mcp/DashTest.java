@@ -241,6 +241,31 @@ class DashTest {
     }
 
     @Test
+    void onlyAnOperatorSeesEveryAccountsUsageClustersAndFailures() throws Exception {
+        String a = provision(alice);
+        try {
+            ok(call(alice, "exec", Map.of("session_id", a, "node", "node1", "command", "echo operator-view")));
+            McpTestClients.error(call(alice, "exec", Map.of("session_id", "nosuch", "node", "node1", "command", "true")));
+            assertThat(signedIn(aliceKey).get("/dash/operator").statusCode()).isEqualTo(404);
+            assertThat(signedIn(aliceKey).get("/dash").body()).doesNotContain("nav-operator");
+
+            ApiKeyStore.CreatedKey ops = server.keys().create("ops", null, null);
+            server.keys().setOperator("ops", true);
+            DashClient d = signedIn(ops.key());
+            assertThat(d.get("/dash").body()).contains("id=\"nav-operator\"");
+            String page = d.get("/dash/operator").body();
+            assertThat(page).contains("id=\"account-alice\"").contains("id=\"account-bob\"").contains("<code>" + a + "</code>")
+                    .contains("unknown_session").doesNotContain("operator-view");
+            assertThat(page.replaceAll("(?s).*id=\"account-alice\">(.*?)</tr>.*", "$1"))
+                    .contains("<td data-label=\"Live clusters\" class=\"clusters\">1</td>");
+            server.keys().setOperator("ops", false);
+            assertThat(d.get("/dash/operator").statusCode()).isEqualTo(404);
+        } finally {
+            clusters.made.get(a).close();
+        }
+    }
+
+    @Test
     void staticFilesAndUnknownPages() throws Exception {
         DashClient d = new DashClient(base);
         assertThat(d.get("/dash/static/dash.css").headers().firstValue("Content-Type").orElseThrow()).startsWith("text/css");

@@ -104,6 +104,19 @@ class MainTest {
     }
 
     @Test
+    void keyCreateOperatorMarksTheAccountAndAWrongValueIsAUsageErrorThatWritesNothing() {
+        Run bad = run("key", "create", "--account", "ops", "--operator", "maybe", "--state-dir", state.toString());
+        assertThat(bad.code()).isEqualTo(2);
+        assertThat(bad.err()).contains("--operator");
+        ApiKeyStore keys = ApiKeyStore.open(state, AccountLimits.DEFAULTS);
+        assertThat(keys.accountNames()).isEmpty();
+        assertThat(run("key", "create", "--account", "ops", "--operator", "true", "--state-dir", state.toString()).code()).isZero();
+        assertThat(keys.isOperator("ops")).isTrue();
+        assertThat(run("key", "create", "--account", "ops", "--operator", "false", "--state-dir", state.toString()).code()).isZero();
+        assertThat(keys.isOperator("ops")).isFalse();
+    }
+
+    @Test
     void keyCreateListRevokeAndLogWorkOnTheStateDirectory() {
         Run created = run("key", "create", "--account", "alice", "--max-nodes", "3", "--state-dir", state.toString());
         assertThat(created.code()).as(created.err()).isZero();

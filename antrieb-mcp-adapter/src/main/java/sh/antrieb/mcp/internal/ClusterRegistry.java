@@ -158,6 +158,18 @@ public final class ClusterRegistry {
         return out;
     }
 
+    /** Every account's open clusters by account name, each oldest first (for the operator's view). */
+    public Map<String, List<Cluster>> byAccount() {
+        Map<String, List<Cluster>> out = new java.util.TreeMap<>();
+        for (Owned o : List.copyOf(clusters.values())) {
+            if (o.cluster.isOpen()) {
+                out.computeIfAbsent(o.account, k -> new ArrayList<>()).add(o.cluster);
+            }
+        }
+        out.values().forEach(l -> l.sort(Comparator.comparing(Cluster::createdAt)));
+        return out;
+    }
+
     private List<String> openIds(Account account) {
         return list(account).stream().map(Cluster::id).toList();
     }

@@ -36,6 +36,7 @@ import sh.antrieb.Catalog;
 import sh.antrieb.Cluster;
 import sh.antrieb.ClusterExpiredException;
 import sh.antrieb.Node;
+import sh.antrieb.mcp.Account;
 import sh.antrieb.mcp.ApiKeyStore;
 import sh.antrieb.mcp.CommandLog;
 
@@ -52,7 +53,9 @@ import sh.antrieb.mcp.CommandLog;
  *   <li>{@code GET /dash/catalog}, {@code GET /dash/catalog/TYPE/NS/NAME}: images, runbooks (rendered) and network
  *       specs of the account's namespace and {@code antrieb/};</li>
  *   <li>{@code GET /dash/account}: namespace, limits and keys; {@code POST /dash/account/keys} creates a key and shows
- *       it once; {@code POST /dash/account/keys/ID/revoke} revokes one of the account's keys (its own key: signed out).</li>
+ *       it once; {@code POST /dash/account/keys/ID/revoke} revokes one of the account's keys (its own key: signed out);</li>
+ *   <li>{@code GET /dash/operator}, for operator accounts ({@code key create --operator true}) only, 404 for others:
+ *       every account's keys, live clusters, nodes and logged commands, every live cluster, tool failures by cause.</li>
  * </ul>
  * Every request passes the same Origin/Host validator as {@code /mcp} (403 foreign Origin, 421 foreign Host); every
  * POST needs its form's CSRF token (the session's; for sign-in, a token also set as a cookie), else 403. An account
@@ -79,6 +82,7 @@ public final class DashServlet extends HttpServlet {
     private final transient CommandLog commandLog;
     private final transient ClusterSource source;
     private final transient ApiKeyStore keys;
+    private final transient ServerMetrics metrics;
     private final transient ServerHttpHeaderValidator originAndHost;
     private final transient Clock clock;
     private transient TemplateEngine engine;
@@ -86,8 +90,9 @@ public final class DashServlet extends HttpServlet {
 
     /** The dashboard over {@code registry} and {@code commandLog}, signing in with {@code sessions}. */
     public DashServlet(DashSessions sessions, ApiKeyStore keys, ClusterRegistry registry, CommandLog commandLog, ClusterSource source,
-                       ServerHttpHeaderValidator originAndHost, Clock clock) {
+                       ServerMetrics metrics, ServerHttpHeaderValidator originAndHost, Clock clock) {
         this.sessions = sessions;
+        this.metrics = metrics;
         this.keys = keys;
         this.registry = registry;
         this.commandLog = commandLog;
@@ -197,6 +202,8 @@ public final class DashServlet extends HttpServlet {
             } else {
                 res.sendRedirect(PATH + "/account?revoked=" + java.net.URLEncoder.encode(id, StandardCharsets.UTF_8));
             }
+        } else if (method.equals("GET") && path.equals("/operator") && keys.isOperator(s.account().name())) {
+            operatorPage(req, res, s);
         } else if (method.equals("GET") && path.equals("/catalog")) {
             catalogPage(req, res, s);
         } else if (method.equals("GET") && path.startsWith("/catalog/")) {
@@ -328,6 +335,64 @@ public final class DashServlet extends HttpServlet {
         vars.put("revoked", req.getParameter("revoked"));
         vars.put("error", error);
         page(req, res, error == null ? HttpServletResponse.SC_OK : HttpServletResponse.SC_NOT_FOUND, "account", s, vars);
+    }
+
+    /** Every account's usage, every live cluster, failures by cause: for operators only (others get 404). */
+    private void operatorPage(HttpServletRequest req, HttpServletResponse res, DashSessions.Session s) throws IOException {
+        Instant now = clock.instant();
+        Map<String, List<Cluster>> live = registry.byAccount();
+        Map<String, Long> keyCounts = new java.util.TreeMap<>();
+        for (ApiKeyStore.KeyInfo k : keys.list()) {
+            keyCounts.merge(k.account(), 1L, Long::sum);
+        }
+        java.util.Set<String> names = new java.util.TreeSet<>(keys.accountNames());
+        names.addAll(live.keySet());
+        List<Map<String, Object>> accounts = new ArrayList<>();
+        int clusterTotal = 0;
+        int nodeTotal = 0;
+        for (String name : names) {
+            List<Cluster> cs = live.getOrDefault(name, List.of());
+            int nodes = cs.stream().mapToInt(c -> c.nodes().size()).sum();
+            clusterTotal += cs.size();
+            nodeTotal += nodes;
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("name", name);
+            m.put("namespace", keys.account(name).map(Account::namespace).orElse(name));
+            m.put("operator", keys.isOperator(name));
+            m.put("keys", keyCounts.getOrDefault(name, 0L));
+            m.put("clusters", cs.size());
+            m.put("nodes", nodes);
+            long commands;
+            try {
+                commands = sh.antrieb.mcp.Account.NAME.matcher(name).matches() ? commandLog.count(name) : 0;
+            } catch (java.io.UncheckedIOException e) {
+                commands = -1;
+            }
+            m.put("commands", commands);
+            m.put("limits", keys.account(name).map(a -> a.limits().maxConcurrentClusters() + " clusters, " + a.limits().maxNodes()
+                    + " nodes, TTL " + a.limits().ttl().toMinutes() + " min").orElse(""));
+            accounts.add(m);
+        }
+        List<Map<String, Object>> clusters = new ArrayList<>();
+        live.forEach((account, cs) -> {
+            for (Cluster c : cs) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("id", c.id());
+                m.put("account", account);
+                m.put("nodes", c.nodes().stream().map(n -> n.name() + " " + AntriebTools.shown(n.image())).toList());
+                m.put("accelerator", String.valueOf(c.accelerator()).toLowerCase(Locale.ROOT));
+                m.put("expiresAt", c.expiresAt().toString());
+                m.put("ttlLeft", left(Duration.between(now, c.expiresAt())));
+                clusters.add(m);
+            }
+        });
+        Map<String, Object> vars = new LinkedHashMap<>();
+        vars.put("accounts", accounts);
+        vars.put("clusters", clusters);
+        vars.put("clusterTotal", clusterTotal);
+        vars.put("nodeTotal", nodeTotal);
+        vars.put("failures", metrics.failures());
+        page(req, res, HttpServletResponse.SC_OK, "operator", s, vars);
     }
 
     private void catalogPage(HttpServletRequest req, HttpServletResponse res, DashSessions.Session s) throws IOException {
@@ -481,6 +546,7 @@ public final class DashServlet extends HttpServlet {
         ctx.setVariable("account", s == null ? null : s.account().name());
         ctx.setVariable("namespace", s == null ? null : s.account().namespace());
         ctx.setVariable("sessionCsrf", s == null ? null : s.csrfToken());
+        ctx.setVariable("operator", s != null && keys.isOperator(s.account().name()));
         res.setStatus(status);
         res.setContentType("text/html;charset=UTF-8");
         engine.process(template, ctx, res.getWriter());

@@ -66,6 +66,20 @@ public final class ServerMetrics {
         return registry.scrape();
     }
 
+    /** The tool failures so far: {@code tool}, {@code cause} and {@code count}, most first. */
+    public java.util.List<java.util.Map<String, Object>> failures() {
+        java.util.List<java.util.Map<String, Object>> out = new java.util.ArrayList<>();
+        for (Counter c : registry.find("antrieb.tool.failures").counters()) {
+            java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+            m.put("tool", c.getId().getTag("tool"));
+            m.put("cause", c.getId().getTag("cause"));
+            m.put("count", (long) c.count());
+            out.add(m);
+        }
+        out.sort((a, b) -> Long.compare((Long) b.get("count"), (Long) a.get("count")));
+        return out;
+    }
+
     /** A provision that made {@code cluster}. */
     public void provisioned(Cluster cluster) {
         provisionTimer("ok").record(cluster.provisionTime());
