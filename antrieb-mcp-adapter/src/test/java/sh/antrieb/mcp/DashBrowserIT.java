@@ -26,6 +26,7 @@ import org.openqa.selenium.Cookie;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -103,10 +104,37 @@ class DashBrowserIT {
         browser.get(base.resolve(path).toString());
     }
 
-    static void signIn(String key) {
+    static void signIn(String key) throws InterruptedException {
         open("/dash/login");
         browser.findElement(By.id("key")).sendKeys(key);
-        browser.findElement(By.id("sign-in")).click();
+        clickThrough(browser.findElement(By.id("sign-in")));
+    }
+
+    /**
+     * Clicks {@code element} and waits (up to 60 s) for the page it leads to: a click returns as soon as the browser
+     * has the event, before the form's POST (a delete tears VMs down) has answered.
+     */
+    static void clickThrough(WebElement element) throws InterruptedException {
+        WebElement old = browser.findElement(By.tagName("html"));
+        element.click();
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (true) {
+            try {
+                old.isDisplayed();
+            } catch (StaleElementReferenceException e) {
+                break;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("no new page within 60 s of the click, still at " + browser.getCurrentUrl());
+            }
+            Thread.sleep(50);
+        }
+        while (!"complete".equals(((JavascriptExecutor) browser).executeScript("return document.readyState"))) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the page at " + browser.getCurrentUrl() + " did not finish loading within 60 s");
+            }
+            Thread.sleep(50);
+        }
     }
 
     static String source() {
@@ -141,7 +169,7 @@ class DashBrowserIT {
     @Test
     @Order(2)
     void theCommandLogShowsOutputAsTextWithTheSecretReplaced() throws Exception {
-        browser.findElement(By.id("log-" + cluster)).click();
+        clickThrough(browser.findElement(By.id("log-" + cluster)));
         assertThat(browser.findElement(By.id("log-cluster")).getText()).isEqualTo(cluster);
         List<WebElement> rows = browser.findElements(By.cssSelector("tr.command"));
         assertThat(rows).hasSize(3);
@@ -151,7 +179,7 @@ class DashBrowserIT {
         shot("03-command-log");
 
         browser.findElement(By.id("q")).sendKeys("antriebPwned");
-        browser.findElement(By.id("search-go")).click();
+        clickThrough(browser.findElement(By.id("search-go")));
         List<WebElement> found = browser.findElements(By.cssSelector("tr.command"));
         assertThat(found).hasSize(1);
         WebElement details = found.get(0).findElement(By.cssSelector("details.stdout"));
@@ -193,13 +221,13 @@ class DashBrowserIT {
     @Order(4)
     void theCatalogShowsABuiltInRunbookAsAPage() throws Exception {
         open("/dash");
-        browser.findElement(By.id("nav-catalog")).click();
+        clickThrough(browser.findElement(By.id("nav-catalog")));
         shot("06-catalog");
-        browser.findElement(By.linkText("antrieb/primer")).click();
+        clickThrough(browser.findElement(By.linkText("antrieb/primer")));
         assertThat(browser.findElement(By.id("artifact")).getText()).isEqualTo("antrieb/primer");
         assertThat(browser.findElements(By.cssSelector("article.runbook h2"))).isNotEmpty();
         shot("07-runbook");
-        browser.findElement(By.id("nav-account")).click();
+        clickThrough(browser.findElement(By.id("nav-account")));
         assertThat(browser.findElement(By.id("namespace")).getText()).isEqualTo("alice");
         assertThat(browser.findElements(By.cssSelector("#keys tbody tr"))).hasSize(1);
         shot("07-account");
@@ -222,13 +250,13 @@ class DashBrowserIT {
     @Order(5)
     void aliceDeletesTheClusterFromThePageAndSignsOut() throws Exception {
         open("/dash");
-        browser.findElement(By.id("delete-" + cluster)).click();
+        clickThrough(browser.findElement(By.id("delete-" + cluster)));
         assertThat(browser.findElement(By.id("deleted")).getText()).contains(cluster);
         assertThat(browser.findElements(By.id("cluster-" + cluster))).isEmpty();
         assertThat(browser.findElement(By.id("no-clusters")).isDisplayed()).isTrue();
         assertThat(antrieb.clusters()).isEmpty();
         shot("08-deleted");
-        browser.findElement(By.id("sign-out")).click();
+        clickThrough(browser.findElement(By.id("sign-out")));
         assertThat(browser.findElement(By.id("signed-out")).isDisplayed()).isTrue();
         open("/dash");
         assertThat(browser.getCurrentUrl()).endsWith("/dash/login");
@@ -248,6 +276,6 @@ class DashBrowserIT {
         open("/dash/commands?cluster=" + cluster);
         assertThat(browser.findElement(By.id("no-commands")).isDisplayed()).isTrue();
         shot("11-bob-commands");
-        browser.findElement(By.id("sign-out")).click();
+        clickThrough(browser.findElement(By.id("sign-out")));
     }
 }
