@@ -79,6 +79,7 @@ public final class AntriebMcpServer implements AutoCloseable {
     private final Account localAccount;
     private final ApiKeyStore keys;
     private final CommandLog commandLog;
+    private final ValidationRuns validationRuns;
     private final AntriebTools tools;
     private final ServerMetrics metrics;
     private final ClusterRegistry clusters;
@@ -94,10 +95,11 @@ public final class AntriebMcpServer implements AutoCloseable {
         this.localAccount = b.localAccount != null ? b.localAccount : Account.local(b.limits);
         this.keys = ApiKeyStore.open(b.stateDir, b.limits);
         this.commandLog = new CommandLog(b.stateDir);
+        this.validationRuns = new ValidationRuns(b.stateDir);
         this.source = b.source;
         this.clusters = new ClusterRegistry();
         this.metrics = new ServerMetrics(clusters);
-        this.tools = new AntriebTools(b.source, clusters, commandLog, b.limits, b.model, metrics);
+        this.tools = new AntriebTools(b.source, clusters, commandLog, validationRuns, b.limits, b.model, metrics);
         this.allowedOrigins = List.copyOf(b.allowedOrigins);
         this.allowedHosts = List.copyOf(b.allowedHosts);
     }
@@ -120,6 +122,11 @@ public final class AntriebMcpServer implements AutoCloseable {
     /** The command logs of this server's accounts. */
     public CommandLog commandLog() {
         return commandLog;
+    }
+
+    /** The validation runs of this server's accounts (what {@code validate} did, for the dashboard). */
+    public ValidationRuns validationRuns() {
+        return validationRuns;
     }
 
     /** The state directory (keys, command logs). */
@@ -224,7 +231,7 @@ public final class AntriebMcpServer implements AutoCloseable {
                 new HttpEndpoint.Mount("mcp", transport, List.of(HttpEndpoint.PATH), List.of(security, new JsonRpcFilter(mapper, MAX_MESSAGE_BYTES))),
                 new HttpEndpoint.Mount("metrics", new MetricsServlet(metrics), List.of(MetricsServlet.PATH), List.of(security)),
                 // The dashboard signs in with a key once and then goes by its session cookie; it checks Origin/Host itself.
-                new HttpEndpoint.Mount("dash", new DashServlet(new DashSessions(keys, Clock.systemUTC()), keys, clusters, commandLog, source,
+                new HttpEndpoint.Mount("dash", new DashServlet(new DashSessions(keys, Clock.systemUTC()), keys, clusters, commandLog, validationRuns, source,
                         metrics, originAndHost, Clock.systemUTC()), List.of(DashServlet.PATH, DashServlet.PATH + "/*"), List.of())));
         running.add(endpoint);
         running.add(server::close);

@@ -150,6 +150,36 @@ class DashTest {
     }
 
     @Test
+    void validationRunsAreKeptPerAccountAndShownWithTheirTimelineIterationsAndEscapedCode() throws Exception {
+        // Over clusters that are objects: every command "passes", which is all the pages need.
+        String code = "# step: Greet\necho '<img src=x onerror=alert(7)>'";
+        Map<String, Object> f = ok(call(alice, "validate", Map.of("code", code, "cluster", List.of("debian12"), "idempotence", false,
+                "verify", List.of(Map.of("node", "node1", "command", "true")))));
+        assertThat(f.get("passed")).isEqualTo(true);
+        List<Map<String, Object>> kept = server.validationRuns().list("alice");
+        assertThat(kept).hasSize(1);
+        String id = (String) kept.get(0).get("id");
+        assertThat(kept.get(0)).containsEntry("mode", "validate").containsEntry("outcome", "passed");
+        assertThat(server.validationRuns().list("bob")).isEmpty();
+
+        DashClient d = signedIn(aliceKey);
+        String list = d.get("/dash/validations").body();
+        assertThat(list).contains("/dash/validations/" + id).contains("validate").contains("passed");
+        HttpResponse<String> run = d.get("/dash/validations/" + id);
+        assertThat(run.statusCode()).isEqualTo(200);
+        assertThat(run.body())
+                .contains("id=\"timeline\"").contains("class=\"part code\"").contains("Where the time went")
+                .contains("id=\"iterations\"").contains(f.get("cluster_id").toString())
+                // The code and the report are attacker-controlled text: escaped, in the iteration and in the report.
+                .contains("&lt;img src=x onerror=alert(7)&gt;").doesNotContain("<img src=x");
+        // Another account sees neither the list entry nor the page.
+        DashClient other = signedIn(bobKey);
+        assertThat(other.get("/dash/validations").body()).doesNotContain(id).contains("No validation runs yet.");
+        assertThat(other.get("/dash/validations/" + id).statusCode()).isEqualTo(404);
+        assertThat(d.get("/dash/validations/../../keys").statusCode()).isEqualTo(404);
+    }
+
+    @Test
     void deleteNeedsTheSessionsTokenAndThisServersOriginAndHost() throws Exception {
         String a = provision(alice);
         DashClient d = signedIn(aliceKey);

@@ -97,6 +97,14 @@ class McpValidateIT {
         // Every iteration's commands are in the account's command log.
         List<Object> logged = server.commandLog().read("alice", 200).stream().map(m -> m.get("session_id")).toList();
         assertThat(logged).containsAll((List<Object>) report.get("clusters"));
+        // Both runs are kept for the dashboard, newest first: the convergence with its two iterations and the proof.
+        List<Map<String, Object>> runs = server.validationRuns().list("alice");
+        assertThat(runs).extracting(m -> m.get("mode")).containsExactly("converge", "validate");
+        Map<String, Object> kept = server.validationRuns().find("alice", (String) runs.get(0).get("id")).orElseThrow();
+        assertThat(kept).containsEntry("outcome", "verified").containsEntry("clusters", report.get("clusters"));
+        assertThat((List<Map<String, Object>>) kept.get("iterations")).extracting(i -> i.get("number") + ":" + i.get("passed") + ":"
+                + i.get("recovery")).containsExactly("1:false:retry", "2:true:null", "proof:true:null");
+        assertThat((String) kept.get("markdown")).contains("sqlite3: command not found");
         assertThat(antrieb.clusters()).isEmpty();
     }
 }

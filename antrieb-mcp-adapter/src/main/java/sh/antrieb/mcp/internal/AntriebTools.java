@@ -40,6 +40,7 @@ import sh.antrieb.Node;
 import sh.antrieb.mcp.Account;
 import sh.antrieb.mcp.AccountLimits;
 import sh.antrieb.mcp.CommandLog;
+import sh.antrieb.mcp.ValidationRuns;
 
 /**
  * The tools ({@code provision}, {@code exec}, {@code save}, {@code search}, {@code delete}, {@code validate},
@@ -71,15 +72,16 @@ public final class AntriebTools {
      * @param schemaLimits the limits the schemas advertise (node counts); each account's own limits are enforced on top
      */
     public AntriebTools(ClusterSource antrieb, ClusterRegistry registry, CommandLog commandLog, AccountLimits schemaLimits) {
-        this(antrieb, registry, commandLog, schemaLimits, null, new ServerMetrics(registry));
+        this(antrieb, registry, commandLog, null, schemaLimits, null, new ServerMetrics(registry));
     }
 
     /**
      * @param schemaLimits the limits the schemas advertise (node counts); each account's own limits are enforced on top
+     * @param runs         where {@code validate} keeps its runs for the dashboard, or null to keep none
      * @param model        the model {@code validate}'s converge uses, or null when the server has none
      * @param metrics      where calls, provisions and commands are counted and timed
      */
-    public AntriebTools(ClusterSource antrieb, ClusterRegistry registry, CommandLog commandLog, AccountLimits schemaLimits,
+    public AntriebTools(ClusterSource antrieb, ClusterRegistry registry, CommandLog commandLog, ValidationRuns runs, AccountLimits schemaLimits,
                         dev.langchain4j.model.chat.ChatModel model, ServerMetrics metrics) {
         this.antrieb = antrieb;
         this.registry = registry;
@@ -92,7 +94,7 @@ public final class AntriebTools {
         defs.add(new Definition(loadTool("save", schemaLimits, images), this::save));
         defs.add(new Definition(loadTool("search", schemaLimits, images), this::search));
         defs.add(new Definition(loadTool("delete", schemaLimits, images), this::delete));
-        defs.add(new Definition(loadTool("validate", schemaLimits, images), new ValidateTool(antrieb, registry, commandLog, model, metrics)::call));
+        defs.add(new Definition(loadTool("validate", schemaLimits, images), new ValidateTool(antrieb, registry, commandLog, runs, model, metrics)::call));
         defs.add(new Definition(loadTool("fault", schemaLimits, images), new FaultTool(registry)::call));
         this.definitions = List.copyOf(defs);
     }

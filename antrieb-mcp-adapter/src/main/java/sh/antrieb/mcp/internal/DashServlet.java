@@ -39,6 +39,7 @@ import sh.antrieb.Node;
 import sh.antrieb.mcp.Account;
 import sh.antrieb.mcp.ApiKeyStore;
 import sh.antrieb.mcp.CommandLog;
+import sh.antrieb.mcp.ValidationRuns;
 
 /**
  * The web dashboard at {@code /dash}: server-side pages (Thymeleaf templates under {@code /sh/antrieb/mcp/dash/},
@@ -50,6 +51,9 @@ import sh.antrieb.mcp.CommandLog;
  *       {@code POST /dash/clusters/ID/delete};</li>
  *   <li>{@code GET /dash/commands?cluster=ID&q=WORDS}: the account's command log, newest first, outputs cut with
  *       their true sizes (secret env values were replaced before the log was written);</li>
+ *   <li>{@code GET /dash/validations}, {@code GET /dash/validations/ID}: the account's validation runs, newest first; a
+ *       run's outcome, a timeline of where the time went, each iteration (cluster, code, findings, the recovery
+ *       path and why), the distilled runbook and the whole report (commonmark, raw HTML escaped);</li>
  *   <li>{@code GET /dash/catalog}, {@code GET /dash/catalog/TYPE/NS/NAME}: images, runbooks (rendered) and network
  *       specs of the account's namespace and {@code antrieb/};</li>
  *   <li>{@code GET /dash/account}: namespace, limits and keys; {@code POST /dash/account/keys} creates a key and shows
@@ -80,6 +84,7 @@ public final class DashServlet extends HttpServlet {
     private final transient DashSessions sessions;
     private final transient ClusterRegistry registry;
     private final transient CommandLog commandLog;
+    private final transient ValidationRuns runs;
     private final transient ClusterSource source;
     private final transient ApiKeyStore keys;
     private final transient ServerMetrics metrics;
@@ -89,8 +94,9 @@ public final class DashServlet extends HttpServlet {
     private transient JakartaServletWebApplication application;
 
     /** The dashboard over {@code registry} and {@code commandLog}, signing in with {@code sessions}. */
-    public DashServlet(DashSessions sessions, ApiKeyStore keys, ClusterRegistry registry, CommandLog commandLog, ClusterSource source,
-                       ServerMetrics metrics, ServerHttpHeaderValidator originAndHost, Clock clock) {
+    public DashServlet(DashSessions sessions, ApiKeyStore keys, ClusterRegistry registry, CommandLog commandLog, ValidationRuns runs,
+                       ClusterSource source, ServerMetrics metrics, ServerHttpHeaderValidator originAndHost, Clock clock) {
+        this.runs = runs;
         this.sessions = sessions;
         this.metrics = metrics;
         this.keys = keys;
@@ -204,6 +210,10 @@ public final class DashServlet extends HttpServlet {
             }
         } else if (method.equals("GET") && path.equals("/operator") && keys.isOperator(s.account().name())) {
             operatorPage(req, res, s);
+        } else if (method.equals("GET") && path.equals("/validations")) {
+            validationsPage(req, res, s);
+        } else if (method.equals("GET") && path.startsWith("/validations/")) {
+            validationPage(req, res, s, path.substring("/validations/".length()));
         } else if (method.equals("GET") && path.equals("/catalog")) {
             catalogPage(req, res, s);
         } else if (method.equals("GET") && path.startsWith("/catalog/")) {
@@ -464,6 +474,79 @@ public final class DashServlet extends HttpServlet {
             out.add("saved: " + shownTime(a.createdAt().toString()));
         }
         return out;
+    }
+
+    private void validationsPage(HttpServletRequest req, HttpServletResponse res, DashSessions.Session s) throws IOException {
+        List<Map<String, Object>> shown = new ArrayList<>();
+        for (Map<String, Object> r : runs.list(s.account().name())) {
+            shown.add(runView(r));
+        }
+        page(req, res, HttpServletResponse.SC_OK, "validations", s, Map.of("runs", shown));
+    }
+
+    private void validationPage(HttpServletRequest req, HttpServletResponse res, DashSessions.Session s, String id) throws IOException {
+        Optional<Map<String, Object>> r = runs.find(s.account().name(), id);
+        if (r.isEmpty()) {
+            page(req, res, HttpServletResponse.SC_NOT_FOUND, "error", s, Map.of("message", "This account has no validation run " + id + "."));
+            return;
+        }
+        Map<String, Object> v = runView(r.get());
+        List<Map<String, Object>> iterations = new ArrayList<>();
+        if (r.get().get("iterations") instanceof List<?> list) {
+            for (Object o : list) {
+                if (o instanceof Map<?, ?> i) {
+                    Map<String, Object> iv = new LinkedHashMap<>();
+                    iv.put("number", String.valueOf(i.get("number")));
+                    iv.put("cluster", String.valueOf(i.get("cluster")));
+                    iv.put("passed", Boolean.TRUE.equals(i.get("passed")));
+                    iv.put("recovery", i.get("recovery") == null ? "" : String.valueOf(i.get("recovery")));
+                    iv.put("reason", i.get("reason") == null ? "" : String.valueOf(i.get("reason")));
+                    iv.put("code", String.valueOf(i.get("code")));
+                    iv.put("findings", i.get("findings") instanceof List<?> f ? f.stream().map(String::valueOf).toList() : List.of());
+                    iv.put("took", i.get("duration_ms") instanceof Number n ? millis(n.longValue()) : "");
+                    iterations.add(iv);
+                }
+            }
+        }
+        v.put("iterations", iterations);
+        v.put("runbook", r.get().get("runbook"));
+        v.put("reportHtml", renderRunbook(String.valueOf(r.get().getOrDefault("markdown", ""))));
+        page(req, res, HttpServletResponse.SC_OK, "validation", s, Map.of("run", v));
+    }
+
+    /** Where the time went, in the order it is spent; the timeline's parts. */
+    private static final List<String> TIME_PARTS = List.of("provisioning", "code", "model", "troubleshooting", "teardown", "engine");
+
+    /** A run as the pages show it: its fields, and the timeline's parts as x/width out of 1000. */
+    private static Map<String, Object> runView(Map<String, Object> r) {
+        Map<String, Object> v = new LinkedHashMap<>();
+        v.put("id", r.get("id"));
+        v.put("time", shownTime(String.valueOf(r.get("time"))));
+        v.put("mode", r.get("mode"));
+        v.put("outcome", r.get("outcome"));
+        v.put("ok", "passed".equals(r.get("outcome")) || "verified".equals(r.get("outcome")));
+        v.put("summary", r.get("summary"));
+        v.put("task", r.get("task"));
+        v.put("clusters", r.get("clusters") instanceof List<?> l ? l.size() : 0);
+        long total = r.get("duration_ms") instanceof Number n ? n.longValue() : 0;
+        v.put("took", millis(total));
+        List<Map<String, Object>> parts = new ArrayList<>();
+        List<String> labels = new ArrayList<>();
+        if (r.get("timings_ms") instanceof Map<?, ?> t && total > 0) {
+            int x = 0;
+            for (String name : TIME_PARTS) {
+                if (t.get(name) instanceof Number n && n.longValue() > 0) {
+                    int width = (int) Math.min(1000 - x, Math.round(1000.0 * n.longValue() / total));
+                    String label = name + " " + millis(n.longValue()) + String.format(Locale.ROOT, " (%.0f %%)", 100.0 * n.longValue() / total);
+                    parts.add(Map.of("name", name, "x", x, "width", width, "label", label));
+                    labels.add(label);
+                    x += width;
+                }
+            }
+        }
+        v.put("parts", parts);
+        v.put("timelineLabel", "where the time went: " + String.join(", ", labels));
+        return v;
     }
 
     private void commandsPage(HttpServletRequest req, HttpServletResponse res, DashSessions.Session s) throws IOException {

@@ -17,6 +17,7 @@ import sh.antrieb.ExecResult;
 import sh.antrieb.LimitExceededException;
 import sh.antrieb.mcp.Account;
 import sh.antrieb.mcp.CommandLog;
+import sh.antrieb.mcp.ValidationRuns;
 import sh.antrieb.runbook.RunbookException;
 import sh.antrieb.runbook.validation.Check;
 import sh.antrieb.runbook.validation.Code;
@@ -37,10 +38,13 @@ final class ValidateTool {
     private final ClusterSource antrieb;
     private final ClusterRegistry registry;
     private final CommandLog commandLog;
+    private final ValidationRuns runs;
     private final ChatModel model;
     private final ServerMetrics metrics;
 
-    ValidateTool(ClusterSource antrieb, ClusterRegistry registry, CommandLog commandLog, ChatModel model, ServerMetrics metrics) {
+    ValidateTool(ClusterSource antrieb, ClusterRegistry registry, CommandLog commandLog, ValidationRuns runs, ChatModel model,
+                 ServerMetrics metrics) {
+        this.runs = runs;
         this.metrics = metrics;
         this.antrieb = antrieb;
         this.registry = registry;
@@ -80,6 +84,7 @@ final class ValidateTool {
             if (converge == null) {
                 Findings f = Validation.of(code).on(spec).verify(checks).idempotence(idempotence).build().run(provision);
                 logCommands(account, f);
+                keep(account, f, null);
                 metrics.validated("validate", f.passed() ? "passed" : "failed", 1);
                 log.info("account {}: validate on {}: {}", account.name(), f.clusterId(), f.passed() ? "passed" : f.failures().get(0).summary());
                 return AntriebTools.ok(Json.readMap(f.toJson()));
@@ -97,6 +102,7 @@ final class ValidateTool {
                 i.troubleshootCommands().forEach(r -> record(account, i.clusterId(), r));
             }
             c.proof().ifPresent(p -> logCommands(account, p));
+            keep(account, null, c);
             metrics.validated("converge", c.stop().id(), c.iterations().size());
             log.info("account {}: validate converge: {}", account.name(), c);
             Map<String, Object> body = new LinkedHashMap<>();
@@ -108,6 +114,19 @@ final class ValidateTool {
             return AntriebTools.ok(body);
         } catch (IllegalArgumentException | RunbookException e) {
             return AntriebTools.error("invalid_arguments", e.getMessage());
+        }
+    }
+
+    /** Keeps the run for the dashboard; a run that cannot be kept is logged there, never the caller's failure. */
+    private void keep(Account account, Findings f, Convergence c) {
+        if (runs == null) {
+            return;
+        }
+        try {
+            String id = f != null ? runs.record(account, f) : runs.record(account, c);
+            log.debug("account {}: validation run {} kept", account.name(), id);
+        } catch (RuntimeException e) {
+            log.warn("account {}: cannot keep the validation run: {}", account.name(), e.toString());
         }
     }
 
