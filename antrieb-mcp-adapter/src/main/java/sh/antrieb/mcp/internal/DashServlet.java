@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Enumeration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -23,7 +22,6 @@ import org.thymeleaf.templatemode.TemplateMode;
 import org.thymeleaf.templateresolver.ClassLoaderTemplateResolver;
 import org.thymeleaf.web.servlet.JakartaServletWebApplication;
 
-import io.modelcontextprotocol.server.transport.HeaderAccessor;
 import io.modelcontextprotocol.server.transport.ServerHttpHeaderValidator;
 import io.modelcontextprotocol.server.transport.ServerTransportSecurityException;
 import jakarta.servlet.ServletException;
@@ -127,7 +125,7 @@ public final class DashServlet extends HttpServlet {
         res.setHeader("Referrer-Policy", "same-origin");
         res.setHeader("Cache-Control", "no-store");
         try {
-            originAndHost.validate(new Headers(req));
+            originAndHost.validate(new ServletHeaders(req));
         } catch (ServerTransportSecurityException e) {
             boolean origin = e.getStatusCode() == HttpServletResponse.SC_FORBIDDEN;
             log.warn("dashboard: refused {} {} from {}: {}", req.getMethod(), req.getRequestURI(), req.getRemoteAddr(), e.getMessage());
@@ -701,20 +699,5 @@ public final class DashServlet extends HttpServlet {
     static String size(long bytes) {
         return bytes < 1024 ? bytes + " B" : bytes < 1 << 20 ? String.format(Locale.ROOT, "%.1f KiB", bytes / 1024.0)
                 : String.format(Locale.ROOT, "%.1f MiB", bytes / (1024.0 * 1024));
-    }
-
-    /** The request's headers as the SDK's validator reads them. */
-    private record Headers(HttpServletRequest req) implements HeaderAccessor {
-        @Override
-        public List<String> getHeader(String name) {
-            Enumeration<String> values = req.getHeaders(name);
-            return values == null ? List.of() : Collections.list(values);
-        }
-
-        @Override
-        public List<String> getHeaderNames() {
-            Enumeration<String> names = req.getHeaderNames();
-            return names == null ? List.of() : Collections.list(names);
-        }
     }
 }

@@ -12,7 +12,6 @@ import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.modelcontextprotocol.server.transport.HeaderAccessor;
 import io.modelcontextprotocol.server.transport.ServerHttpHeaderValidator;
 import io.modelcontextprotocol.server.transport.ServerTransportSecurityException;
 import jakarta.servlet.Filter;
@@ -57,7 +56,7 @@ public final class HttpSecurityFilter implements Filter {
         HttpServletRequest req = (HttpServletRequest) request;
         HttpServletResponse res = (HttpServletResponse) response;
         try {
-            originAndHost.validate(new Headers(req));
+            originAndHost.validate(new ServletHeaders(req));
         } catch (ServerTransportSecurityException e) {
             boolean origin = e.getStatusCode() == HttpServletResponse.SC_FORBIDDEN;
             log.warn("refused {} {} from {}: {}", req.getMethod(), req.getRequestURI(), req.getRemoteAddr(), e.getMessage());
@@ -102,21 +101,6 @@ public final class HttpSecurityFilter implements Filter {
         res.setContentType("application/json");
         res.setCharacterEncoding("UTF-8");
         res.getWriter().write(Json.write(body));
-    }
-
-    /** The request's headers as the SDK's validator reads them. */
-    private record Headers(HttpServletRequest req) implements HeaderAccessor {
-        @Override
-        public List<String> getHeader(String name) {
-            Enumeration<String> values = req.getHeaders(name);
-            return values == null ? List.of() : Collections.list(values);
-        }
-
-        @Override
-        public List<String> getHeaderNames() {
-            Enumeration<String> names = req.getHeaderNames();
-            return names == null ? List.of() : Collections.list(names);
-        }
     }
 
     /** Supplies the Accept and Content-Type that the SDK's transport insists on when a client left them out. */
