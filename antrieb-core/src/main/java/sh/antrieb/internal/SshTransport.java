@@ -16,7 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The process's one MINA SSHD client. Host keys are pinned: each connection carries the host key
+ * The MINA SSHD client of one libvirt host's guests, reached by its {@link GuestRoute}. Host keys are pinned: each connection carries the host key
  * Antrieb generated for that node, and any other key is refused.
  */
 public final class SshTransport implements AutoCloseable {
@@ -24,8 +24,16 @@ public final class SshTransport implements AutoCloseable {
     private static final AttributeKey<PublicKey> EXPECTED_HOST_KEY = new AttributeKey<>();
 
     private final SshClient client;
+    private final GuestRoute route;
 
+    /** A client that reaches guests directly: the JVM runs on their libvirt host. */
     public SshTransport() {
+        this(GuestRoute.DIRECT);
+    }
+
+    /** A client that reaches guests by {@code route} (see {@link HostJump#forUri}). */
+    public SshTransport(GuestRoute route) {
+        this.route = route;
         client = SshClient.setUpDefaultClient();
         client.setServerKeyVerifier((session, remote, key) -> {
             AttributeRepository context = session.getConnectionContext();
@@ -65,7 +73,32 @@ public final class SshTransport implements AutoCloseable {
      */
     public ClientSession connect(String host, int port, PublicKey hostKey, KeyPair identity, Duration connectTimeout,
                                  Duration authTimeout) throws IOException {
-        ConnectFuture connecting = client.connect("root", host, port, AttributeRepository.ofKeyValuePair(EXPECTED_HOST_KEY, hostKey));
+        return connect(route, host, port, hostKey, identity, connectTimeout, authTimeout);
+    }
+
+    /**
+     * Opens an authenticated root session to {@code host:port} as reached by {@code route} (directly, or through
+     * the libvirt host's SSH session); what the route holds for it is released when the session closes.
+     *
+     * @throws IOException when the node or the way to it does not answer, or the node answers with another host key
+     */
+    public ClientSession connect(GuestRoute route, String host, int port, PublicKey hostKey, KeyPair identity,
+                                 Duration connectTimeout, Duration authTimeout) throws IOException {
+        GuestRoute.Hop hop = route.open(host, port);
+        try {
+            ClientSession session = connect(hop, host, port, hostKey, identity, connectTimeout, authTimeout);
+            session.addCloseFutureListener(f -> hop.close());
+            return session;
+        } catch (IOException | RuntimeException e) {
+            hop.close();
+            throw e;
+        }
+    }
+
+    private ClientSession connect(GuestRoute.Hop hop, String host, int port, PublicKey hostKey, KeyPair identity,
+                                  Duration connectTimeout, Duration authTimeout) throws IOException {
+        ConnectFuture connecting = client.connect("root", hop.address().getHostString(), hop.address().getPort(),
+                AttributeRepository.ofKeyValuePair(EXPECTED_HOST_KEY, hostKey));
         if (!connecting.await(connectTimeout)) {
             connecting.addListener(f -> {
                 if (f.isConnected()) {
@@ -89,8 +122,14 @@ public final class SshTransport implements AutoCloseable {
         }
     }
 
+    /** How this client reaches guests. */
+    public GuestRoute route() {
+        return route;
+    }
+
     @Override
     public void close() {
         client.stop();
+        route.close();
     }
 }
