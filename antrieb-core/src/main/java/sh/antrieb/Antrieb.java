@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import sh.antrieb.catalog.CatalogService;
+import sh.antrieb.internal.catalog.CatalogService;
 import sh.antrieb.internal.ImageStore;
 import sh.antrieb.internal.LibvirtCluster;
 import sh.antrieb.internal.LibvirtHost;
@@ -512,7 +512,7 @@ public final class Antrieb implements AutoCloseable {
 
         /** Connects; sweeps leftovers of dead processes and expired clusters on the way. */
         public Antrieb build() {
-            sh.antrieb.catalog.Names.checkNamespace(namespace);
+            sh.antrieb.internal.catalog.Names.checkNamespace(namespace);
             return new Antrieb(new Settings(uri, imageCache, maxConcurrentClusters, queueTimeout, defaultTtl, maxTtl,
                     maxNodes, defaultVmSize, execTimeout, outputLimit, bootTimeout, accelerator, egressPorts, warmStart,
                     templateBudget),

@@ -3,7 +3,7 @@ package sh.antrieb;
 import java.util.Objects;
 import java.util.Optional;
 
-import sh.antrieb.catalog.Names;
+import sh.antrieb.internal.catalog.Names;
 
 /**
  * Per-call options of {@link Antrieb#provision(ClusterSpec, ProvisionOptions)}. Immutable.

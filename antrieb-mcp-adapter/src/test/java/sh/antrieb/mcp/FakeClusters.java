@@ -15,8 +15,8 @@ import sh.antrieb.ExecOptions;
 import sh.antrieb.ExecResult;
 import sh.antrieb.ImageAliases;
 import sh.antrieb.InvalidSpecException;
-import sh.antrieb.catalog.CatalogService;
-import sh.antrieb.catalog.OfflineCatalogs;
+import sh.antrieb.internal.catalog.CatalogService;
+import sh.antrieb.internal.catalog.OfflineCatalogs;
 import sh.antrieb.mcp.internal.ClusterSource;
 
 /**

@@ -1,4 +1,4 @@
-package sh.antrieb.catalog;
+package sh.antrieb.internal.catalog;
 
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package sh.antrieb.catalog;
+package sh.antrieb.internal.catalog;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
