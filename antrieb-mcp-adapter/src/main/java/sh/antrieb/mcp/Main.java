@@ -352,8 +352,14 @@ public final class Main implements Callable<Integer> {
             this.server = server;
         }
 
+        /**
+         * Destroys what the server made, once. A second caller waits for the first to finish: end of input and
+         * SIGTERM arrive together when an MCP client closes, and the JVM halts as soon as its shutdown hook
+         * returns, so a hook that returned early would cut the destroy off half way.
+         */
         void stop() {
             if (!stopped.compareAndSet(false, true)) {
+                awaitStop();
                 return;
             }
             log.info("shutting down: destroying the clusters this server made");
