@@ -56,6 +56,14 @@ public final class Provisioner {
 
     /** Checks a spec against this client's limits and images; throws before anything is created. */
     public void validate(ClusterSpec spec) {
+        validate(spec, settings.maxTtl());
+    }
+
+    /**
+     * As {@link #validate(ClusterSpec)}, with {@code maxTtl} as the TTL limit instead of the client's: the library's
+     * own build nodes live as long as their build may take, whatever TTL limit the client sets for its users.
+     */
+    public void validate(ClusterSpec spec, Duration maxTtl) {
         int controllers = spec.controllerCount();
         int total = spec.nodeCount();
         if (controllers > 1) {
@@ -68,9 +76,9 @@ public final class Provisioner {
                     + "Split the work across clusters or drop nodes.");
         }
         Duration ttl = spec.ttl().orElse(settings.defaultTtl());
-        if (ttl.compareTo(settings.maxTtl()) > 0) {
-            throw new LimitExceededException("ttl " + ttl.toSeconds() + " s is over the limit of " + settings.maxTtl().toSeconds()
-                    + " s; TTLs are hard and cannot be extended: ask for at most " + settings.maxTtl().toSeconds() + " s");
+        if (ttl.compareTo(maxTtl) > 0) {
+            throw new LimitExceededException("ttl " + ttl.toSeconds() + " s is over the limit of " + maxTtl.toSeconds()
+                    + " s; TTLs are hard and cannot be extended: ask for at most " + maxTtl.toSeconds() + " s");
         }
         spec.nodes().forEach(n -> images.checkKnown(n.image()));
         spec.networks().stream().filter(n -> n.reference().isPresent()).findFirst().ifPresent(n -> {
@@ -81,7 +89,12 @@ public final class Provisioner {
 
     /** Provisions {@code spec}; {@code onClose} runs once when the cluster is destroyed. */
     public LibvirtCluster provision(ClusterSpec spec, long startNanos, Consumer<LibvirtCluster> onClose) {
-        validate(spec);
+        return provision(spec, settings.maxTtl(), startNanos, onClose);
+    }
+
+    /** Provisions {@code spec} under the TTL limit {@code maxTtl} (see {@link #validate(ClusterSpec, Duration)}). */
+    public LibvirtCluster provision(ClusterSpec spec, Duration maxTtl, long startNanos, Consumer<LibvirtCluster> onClose) {
+        validate(spec, maxTtl);
         VmSize size = spec.vmSize().orElse(settings.defaultVmSize());
         List<String> nodeImages = spec.nodeImages();
         Map<String, BootImage> boot = new LinkedHashMap<>();

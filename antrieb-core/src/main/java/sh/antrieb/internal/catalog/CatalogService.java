@@ -65,7 +65,7 @@ public final class CatalogService implements ImageStore.Extension {
         this.defaultNamespace = Names.checkNamespace(defaultNamespace);
         this.host = host;
         this.images = images;
-        this.stacks = new StackImages(settings.imageCache(), host, images, provisioner, settings);
+        this.stacks = new StackImages(settings.imageCache(), host, images, provisioner);
         this.provisioner = provisioner;
         this.liveClusters = liveClusters;
         List<RunbookValidator> v = new ArrayList<>();

@@ -29,7 +29,6 @@ import sh.antrieb.internal.ImageStore;
 import sh.antrieb.internal.LibvirtCluster;
 import sh.antrieb.internal.LibvirtHost;
 import sh.antrieb.internal.Provisioner;
-import sh.antrieb.internal.Settings;
 
 /**
  * Stack images: a base image plus Debian packages, from a recipe script run inside a fresh node of the base;
@@ -57,20 +56,23 @@ final class StackImages {
 
     private static final VmSize BUILD_VM = VmSize.of(2, 1536);
     private static final Duration BUILD_TIMEOUT = Duration.ofMinutes(30);
+    /**
+     * The build node's TTL: its boot, the recipe's {@link #BUILD_TIMEOUT} and the disk capture. It is the library's
+     * own node, so the client's TTL limit (10 minutes by default, meant for its users' clusters) does not apply.
+     */
+    static final Duration BUILD_TTL = BUILD_TIMEOUT.plusMinutes(15);
 
     private final Path cacheDir;
     private final LibvirtHost host;
     private final ImageStore images;
     private final Provisioner provisioner;
-    private final Settings settings;
     private final Map<String, BootImage> ready = new ConcurrentHashMap<>();
 
-    StackImages(Path cacheDir, LibvirtHost host, ImageStore images, Provisioner provisioner, Settings settings) {
+    StackImages(Path cacheDir, LibvirtHost host, ImageStore images, Provisioner provisioner) {
         this.cacheDir = cacheDir;
         this.host = host;
         this.images = images;
         this.provisioner = provisioner;
-        this.settings = settings;
     }
 
     static boolean isStack(String name) {
@@ -147,8 +149,8 @@ final class StackImages {
         Path tmp = cacheDir.resolve(dir.getFileName() + ".tmp");
         CatalogStore.deleteTree(tmp);
         Files.createDirectories(tmp);
-        ClusterSpec spec = ClusterSpec.builder().nodes(recipe.base()).vmSize(BUILD_VM).ttl(settings.maxTtl()).build();
-        LibvirtCluster cluster = provisioner.provision(spec, System.nanoTime(), c -> { });
+        ClusterSpec spec = ClusterSpec.builder().nodes(recipe.base()).vmSize(BUILD_VM).ttl(BUILD_TTL).build();
+        LibvirtCluster cluster = provisioner.provision(spec, BUILD_TTL, System.nanoTime(), c -> { });
         try {
             log.info("image {}: build node up after {} s, running the recipe", name, (System.nanoTime() - t0) / 1_000_000_000L);
             ExecResult r = cluster.exec("node1", script(name), ExecOptions.timeout(BUILD_TIMEOUT));
