@@ -41,6 +41,47 @@ import sh.antrieb.internal.Sweeper;
  * }</pre>
  */
 public final class Antrieb implements AutoCloseable {
+    // The defaults of the settings: the one place they are stated. Builder, Javadoc, the MCP server's --help and
+    // the tests read them from here.
+
+    /** The libvirt URI when none is given: this machine's system instance, {@code qemu:///system}. */
+    public static final URI DEFAULT_LIBVIRT_URI = URI.create("qemu:///system");
+    /** Where built images are cached when no directory is given: {@code /var/cache/antrieb/images}. */
+    public static final Path DEFAULT_IMAGE_CACHE = Path.of("/var/cache/antrieb/images");
+    /** Where the catalog keeps saved artifacts when no directory is given: {@code /var/lib/antrieb/catalog}. */
+    public static final Path DEFAULT_CATALOG_DIR = Path.of("/var/lib/antrieb/catalog");
+    /** Clusters one client may hold at once. */
+    public static final int DEFAULT_MAX_CONCURRENT_CLUSTERS = 2;
+    /** How long {@code provision} waits for a free slot when at the limit: not at all, it fails at once. */
+    public static final Duration DEFAULT_QUEUE_TIMEOUT = Duration.ZERO;
+    /** TTL of a cluster whose spec names none: 10 minutes. */
+    public static final Duration DEFAULT_TTL = Duration.ofMinutes(10);
+    /** The longest TTL a spec may ask for: 10 minutes. */
+    public static final Duration DEFAULT_MAX_TTL = Duration.ofMinutes(10);
+    /** Nodes per cluster, not counting one controller node. */
+    public static final int DEFAULT_MAX_NODES = 4;
+    /** Timeout of a command that names none: 10 minutes. */
+    public static final Duration DEFAULT_EXEC_TIMEOUT = Duration.ofMinutes(10);
+    /** Bytes of stdout and of stderr kept per command: 16 MiB. */
+    public static final long DEFAULT_OUTPUT_LIMIT = 16L << 20;
+    /** How long a node may take to answer SSH with hardware virtualization ({@link Accelerator#KVM}): 2 minutes. */
+    public static final Duration DEFAULT_BOOT_TIMEOUT_KVM = Duration.ofMinutes(2);
+    /** How long a node may take to answer SSH under software emulation ({@link Accelerator#TCG}): 5 minutes. */
+    public static final Duration DEFAULT_BOOT_TIMEOUT_TCG = Duration.ofMinutes(5);
+    /**
+     * The TCP ports guests on egress networks may reach outside the host: 22, 53, 80, 443 (SSH, DNS, HTTP, HTTPS;
+     * package mirrors use HTTP and HTTPS).
+     */
+    public static final List<Integer> DEFAULT_EGRESS_PORTS = List.of(22, 53, 80, 443);
+    /** Whether nodes start from saved, booted warm-start templates. */
+    public static final boolean DEFAULT_WARM_START = true;
+    /** Bytes of warm-start templates the sweep leaves on the host's disk: 4 GiB. */
+    public static final long DEFAULT_TEMPLATE_POOL_BYTES = 4L << 30;
+    /** Warm-start templates kept per image (the VM sizes and NIC counts a test suite uses). */
+    public static final int DEFAULT_TEMPLATES_PER_IMAGE = 8;
+    /** A warm-start template not restored from for this long is deleted: 7 days. */
+    public static final Duration DEFAULT_TEMPLATE_UNUSED_FOR = Duration.ofDays(7);
+
     private static final Logger log = LoggerFactory.getLogger(Antrieb.class);
     private static final Duration SWEEP_INTERVAL = Duration.ofSeconds(30);
 
@@ -89,7 +130,7 @@ public final class Antrieb implements AutoCloseable {
         return t;
     }
 
-    /** A client for libvirt on this machine ({@code qemu:///system}, or {@code ANTRIEB_LIBVIRT_URI}). */
+    /** A client for libvirt on this machine ({@link #DEFAULT_LIBVIRT_URI}, or {@code ANTRIEB_LIBVIRT_URI}). */
     public static Antrieb local() {
         return builder().build();
     }
@@ -328,115 +369,93 @@ public final class Antrieb implements AutoCloseable {
 
     /** Builds an {@link Antrieb} client. */
     public static final class Builder {
-        private URI uri;
-        private Path imageCache;
-        private int maxConcurrentClusters;
-        private Duration queueTimeout;
-        private Duration defaultTtl;
-        private Duration maxTtl;
-        private int maxNodes;
-        private VmSize defaultVmSize;
-        private Duration execTimeout;
-        private long outputLimit;
-        private Duration bootTimeout;
-        private Accelerator accelerator;
+        private final Settings.Builder settings;
         private Path catalogDir = CatalogService.defaultDir();
         private String namespace = CatalogService.defaultNamespaceName();
-        private java.util.List<Integer> egressPorts;
-        private boolean warmStart;
-        private sh.antrieb.internal.TemplatePolicy.Budget templateBudget;
         private ImageAliases imageAliases = ImageAliases.NONE;
 
         private Builder(Settings s) {
-            uri = s.uri();
-            imageCache = s.imageCache();
-            maxConcurrentClusters = s.maxConcurrentClusters();
-            queueTimeout = s.queueTimeout();
-            defaultTtl = s.defaultTtl();
-            maxTtl = s.maxTtl();
-            maxNodes = s.maxNodes();
-            defaultVmSize = s.defaultVmSize();
-            execTimeout = s.execTimeout();
-            outputLimit = s.outputLimit();
-            bootTimeout = s.bootTimeout();
-            accelerator = s.accelerator();
-            egressPorts = s.egressPorts();
-            warmStart = s.warmStart();
-            templateBudget = s.templateBudget();
+            settings = s.toBuilder();
         }
 
-        /** The libvirt URI (default {@code qemu:///system}). */
+        /** The libvirt URI (default {@link #DEFAULT_LIBVIRT_URI}, or {@code ANTRIEB_LIBVIRT_URI}). */
         public Builder uri(URI uri) {
-            this.uri = uri;
+            settings.uri(uri);
             return this;
         }
 
-        /** Where built images are cached on this machine (default {@code /var/cache/antrieb/images}). */
+        /** Where built images are cached on this machine (default {@link #DEFAULT_IMAGE_CACHE}, or {@code ANTRIEB_IMAGE_CACHE}). */
         public Builder imageCache(Path dir) {
-            this.imageCache = dir;
+            settings.imageCache(dir);
             return this;
         }
 
-        /** How many clusters this client may hold at once (default 2). */
+        /** How many clusters this client may hold at once (default {@value #DEFAULT_MAX_CONCURRENT_CLUSTERS}). */
         public Builder maxConcurrentClusters(int n) {
             if (n < 1) {
                 throw new IllegalArgumentException("maxConcurrentClusters must be at least 1");
             }
-            this.maxConcurrentClusters = n;
+            settings.maxConcurrentClusters(n);
             return this;
         }
 
-        /** How long {@code provision} waits for a free slot when at the limit (default: fail at once). */
+        /** How long {@code provision} waits for a free slot when at the limit (default {@link #DEFAULT_QUEUE_TIMEOUT}: fail at once). */
         public Builder queueTimeout(Duration wait) {
-            this.queueTimeout = wait;
+            settings.queueTimeout(wait);
             return this;
         }
 
-        /** TTL of clusters whose spec names none (default 10 minutes). */
+        /** TTL of clusters whose spec names none (default {@link #DEFAULT_TTL}). */
         public Builder defaultTtl(Duration ttl) {
-            this.defaultTtl = ttl;
+            settings.defaultTtl(ttl);
             return this;
         }
 
-        /** The longest TTL a spec may ask for (default 10 minutes). */
+        /** The longest TTL a spec may ask for (default {@link #DEFAULT_MAX_TTL}). */
         public Builder maxTtl(Duration ttl) {
-            this.maxTtl = ttl;
+            settings.maxTtl(ttl);
             return this;
         }
 
-        /** Nodes per cluster, not counting one controller node (default 4). */
+        /** Nodes per cluster, not counting one controller node (default {@value #DEFAULT_MAX_NODES}). */
         public Builder maxNodes(int n) {
-            this.maxNodes = n;
+            settings.maxNodes(n);
             return this;
         }
 
-        /** VM size of clusters whose spec names none (default 4 vCPU, 2 GiB, 20 GiB). */
+        /** VM size of clusters whose spec names none (default {@link VmSize#DEFAULT}). */
         public Builder defaultVmSize(VmSize size) {
-            this.defaultVmSize = size;
+            settings.defaultVmSize(size);
             return this;
         }
 
-        /** Default timeout of a command (default 10 minutes). */
+        /** Default timeout of a command (default {@link #DEFAULT_EXEC_TIMEOUT}). */
         public Builder execTimeout(Duration timeout) {
-            this.execTimeout = timeout;
-            return this;
-        }
-
-        /** Bytes of stdout and of stderr kept per command; beyond, output is cut with a marker (default 16 MiB). */
-        public Builder outputLimit(long bytes) {
-            this.outputLimit = bytes;
-            return this;
-        }
-
-        /** How long a node may take to answer SSH (default 2 minutes with KVM, 5 under TCG). */
-        public Builder bootTimeout(Duration timeout) {
-            this.bootTimeout = timeout;
+            settings.execTimeout(timeout);
             return this;
         }
 
         /**
-         * The TCP ports guests on egress networks may reach outside the host (default 22, 53, 80, 443: SSH,
-         * DNS, HTTP, HTTPS); port 53 also allows DNS over UDP. Everything else outbound is dropped at the host.
+         * Bytes of stdout and of stderr kept per command; beyond, output is cut with a marker (default
+         * {@value #DEFAULT_OUTPUT_LIMIT}, {@link #DEFAULT_OUTPUT_LIMIT}).
+         */
+        public Builder outputLimit(long bytes) {
+            settings.outputLimit(bytes);
+            return this;
+        }
+
+        /**
+         * How long a node may take to answer SSH (default by accelerator: {@link #DEFAULT_BOOT_TIMEOUT_KVM} with KVM,
+         * {@link #DEFAULT_BOOT_TIMEOUT_TCG} under TCG).
+         */
+        public Builder bootTimeout(Duration timeout) {
+            settings.bootTimeout(timeout);
+            return this;
+        }
+
+        /**
+         * The TCP ports guests on egress networks may reach outside the host (default {@link #DEFAULT_EGRESS_PORTS});
+         * port 53 also allows DNS over UDP. Everything else outbound is dropped at the host.
          */
         public Builder egressPorts(int... ports) {
             java.util.List<Integer> list = new java.util.ArrayList<>();
@@ -446,11 +465,11 @@ public final class Antrieb implements AutoCloseable {
                 }
                 list.add(p);
             }
-            this.egressPorts = java.util.List.copyOf(list);
+            settings.egressPorts(list);
             return this;
         }
 
-        /** Where the catalog keeps saved artifacts (default {@code ANTRIEB_CATALOG}, else {@code /var/lib/antrieb/catalog}). */
+        /** Where the catalog keeps saved artifacts (default {@code ANTRIEB_CATALOG}, else {@link #DEFAULT_CATALOG_DIR}). */
         public Builder catalogDir(Path dir) {
             this.catalogDir = java.util.Objects.requireNonNull(dir, "dir");
             return this;
@@ -467,23 +486,24 @@ public final class Antrieb implements AutoCloseable {
 
         /**
          * Whether nodes start from a saved, booted guest (a warm-start template per image, VM size and NIC count,
-         * made on first use with one ordinary boot) instead of booting (default true, or
+         * made on first use with one ordinary boot) instead of booting (default {@value #DEFAULT_WARM_START}, or
          * {@code ANTRIEB_WARM_START}). A node that does not come up from a template is booted instead.
          */
         public Builder warmStart(boolean warmStart) {
-            this.warmStart = warmStart;
+            settings.warmStart(warmStart);
             return this;
         }
 
         /**
          * What the sweep keeps of the warm-start templates on this host: at most {@code poolBytes} of them on disk
-         * (0: no limit; default 4 GiB, or {@code ANTRIEB_TEMPLATE_POOL_MB}), the {@code perImage} most recently
-         * used per image (default 8), none unused for longer than {@code unusedFor} (default 7 days). Templates of
+         * (0: no limit; default {@link #DEFAULT_TEMPLATE_POOL_BYTES}, or {@code ANTRIEB_TEMPLATE_POOL_MB}), the
+         * {@code perImage} most recently used per image (default {@value #DEFAULT_TEMPLATES_PER_IMAGE}), none unused
+         * for longer than {@code unusedFor} (default {@link #DEFAULT_TEMPLATE_UNUSED_FOR}). Templates of
          * deleted images and second templates of one key go anyway; one a restore runs from never does. The
          * least recently used go first; a template deleted is made again, with one boot, when next needed.
          */
         public Builder templateBudget(long poolBytes, int perImage, Duration unusedFor) {
-            this.templateBudget = new sh.antrieb.internal.TemplatePolicy.Budget(poolBytes, perImage, unusedFor);
+            settings.templateBudget(new sh.antrieb.internal.TemplatePolicy.Budget(poolBytes, perImage, unusedFor));
             return this;
         }
 
@@ -504,19 +524,21 @@ public final class Antrieb implements AutoCloseable {
             return this;
         }
 
-        /** Forces an accelerator instead of detecting one. */
+        /** Forces an accelerator instead of detecting one (default: detect). */
         public Builder accelerator(Accelerator accelerator) {
-            this.accelerator = accelerator;
+            settings.accelerator(accelerator);
             return this;
         }
 
         /** Connects; sweeps leftovers of dead processes and expired clusters on the way. */
         public Antrieb build() {
             sh.antrieb.internal.catalog.Names.checkNamespace(namespace);
-            return new Antrieb(new Settings(uri, imageCache, maxConcurrentClusters, queueTimeout, defaultTtl, maxTtl,
-                    maxNodes, defaultVmSize, execTimeout, outputLimit, bootTimeout, accelerator, egressPorts, warmStart,
-                    templateBudget),
-                    catalogDir, namespace, imageAliases);
+            return new Antrieb(settings.build(), catalogDir, namespace, imageAliases);
+        }
+
+        /** The settings the client would be built with; for tests. */
+        Settings settings() {
+            return settings.build();
         }
     }
 }

@@ -26,7 +26,7 @@ final class TestHosts {
     static List<String> leftovers(String clusterId) {
         String mark = "antrieb-" + clusterId + "-";
         List<String> found = new ArrayList<>();
-        try (LibvirtHost host = LibvirtHost.connect(Settings.LOCAL)) {
+        try (LibvirtHost host = LibvirtHost.connect(Antrieb.DEFAULT_LIBVIRT_URI)) {
             host.domains().stream().filter(n -> n.startsWith(mark)).map(n -> "domain " + n).forEach(found::add);
             host.networks().stream().filter(n -> n.startsWith(mark)).map(n -> "network " + n).forEach(found::add);
             host.volumes().stream().filter(n -> n.startsWith(mark)).map(n -> "volume " + n).forEach(found::add);
@@ -55,9 +55,5 @@ final class TestHosts {
         return Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
                 .filter(l -> l.startsWith("flags")).findFirst()
                 .map(l -> l.matches(".*\\b(vmx|svm)\\b.*")).orElse(false);
-    }
-
-    private static final class Settings {
-        static final java.net.URI LOCAL = java.net.URI.create("qemu:///system");
     }
 }

@@ -3,12 +3,17 @@ package sh.antrieb.internal;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 
 import sh.antrieb.Accelerator;
+import sh.antrieb.Antrieb;
 import sh.antrieb.VmSize;
 
 /**
- * The settings of one {@code Antrieb} client; the one place their defaults live.
+ * The settings of one {@code Antrieb} client. Their defaults are {@link Antrieb}'s {@code DEFAULT_*} constants;
+ * {@link #defaults()} applies the environment's overrides to them, {@link Builder} changes single settings.
  *
  * @param uri                   libvirt URI
  * @param imageCache            directory of built images on this machine
@@ -29,39 +34,196 @@ import sh.antrieb.VmSize;
 public record Settings(URI uri, Path imageCache, int maxConcurrentClusters, Duration queueTimeout,
                        Duration defaultTtl, Duration maxTtl, int maxNodes, VmSize defaultVmSize,
                        Duration execTimeout, long outputLimit, Duration bootTimeout, Accelerator accelerator,
-                       java.util.List<Integer> egressPorts, boolean warmStart, TemplatePolicy.Budget templateBudget) {
-    /** The default egress allowlist: SSH, DNS, HTTP, HTTPS (package mirrors use HTTP and HTTPS). */
-    public static final java.util.List<Integer> DEFAULT_EGRESS_PORTS = java.util.List.of(22, 53, 80, 443);
-
-    /** libvirt URI of this machine. */
-    public static final URI LOCAL = URI.create("qemu:///system");
+                       List<Integer> egressPorts, boolean warmStart, TemplatePolicy.Budget templateBudget) {
+    /** Environment variable overriding {@link #uri()}. */
+    public static final String LIBVIRT_URI_ENV = "ANTRIEB_LIBVIRT_URI";
+    /** Environment variable overriding {@link #imageCache()}. */
+    public static final String IMAGE_CACHE_ENV = "ANTRIEB_IMAGE_CACHE";
+    /** Environment variable overriding {@link #warmStart()}: only {@code true} (any case) leaves it on. */
+    public static final String WARM_START_ENV = "ANTRIEB_WARM_START";
+    /** Environment variable overriding the pool size of {@link #templateBudget()}, in MiB (0: no limit). */
+    public static final String TEMPLATE_POOL_MB_ENV = "ANTRIEB_TEMPLATE_POOL_MB";
 
     /**
-     * The defaults, with overrides from the environment ({@code ANTRIEB_LIBVIRT_URI}, {@code ANTRIEB_IMAGE_CACHE},
-     * {@code ANTRIEB_WARM_START=false}, {@code ANTRIEB_TEMPLATE_POOL_MB}: the warm-start templates' pool budget).
+     * {@link Antrieb}'s defaults, with overrides from the environment ({@code ANTRIEB_LIBVIRT_URI},
+     * {@code ANTRIEB_IMAGE_CACHE}, {@code ANTRIEB_WARM_START=false}, {@code ANTRIEB_TEMPLATE_POOL_MB}: the warm-start
+     * templates' pool budget).
      */
     public static Settings defaults() {
-        String uri = System.getenv("ANTRIEB_LIBVIRT_URI");
-        String cache = System.getenv("ANTRIEB_IMAGE_CACHE");
-        String warm = System.getenv("ANTRIEB_WARM_START");
-        String pool = System.getenv("ANTRIEB_TEMPLATE_POOL_MB");
-        TemplatePolicy.Budget budget = TemplatePolicy.Budget.DEFAULT;
+        return defaults(System.getenv());
+    }
+
+    /** {@link #defaults()} with the environment {@code env} instead of the process's; for tests. */
+    static Settings defaults(Map<String, String> env) {
+        Builder b = new Builder();
+        String uri = env.get(LIBVIRT_URI_ENV);
+        if (uri != null && !uri.isBlank()) {
+            b.uri(URI.create(uri));
+        }
+        String cache = env.get(IMAGE_CACHE_ENV);
+        if (cache != null && !cache.isBlank()) {
+            b.imageCache(Path.of(cache));
+        }
+        String warm = env.get(WARM_START_ENV);
+        if (warm != null && !warm.isBlank()) {
+            b.warmStart(Boolean.parseBoolean(warm));
+        }
+        String pool = env.get(TEMPLATE_POOL_MB_ENV);
         if (pool != null && !pool.isBlank()) {
+            TemplatePolicy.Budget budget = TemplatePolicy.Budget.DEFAULT;
             try {
-                budget = new TemplatePolicy.Budget(Long.parseLong(pool.strip()) << 20, budget.perImage(), budget.unusedFor());
+                b.templateBudget(new TemplatePolicy.Budget(Long.parseLong(pool.strip()) << 20, budget.perImage(), budget.unusedFor()));
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("ANTRIEB_TEMPLATE_POOL_MB must be a number of MiB (0: no limit), not '" + pool + "'", e);
+                throw new IllegalArgumentException(TEMPLATE_POOL_MB_ENV + " must be a number of MiB (0: no limit), not '" + pool + "'", e);
             }
         }
-        return new Settings(uri == null || uri.isBlank() ? LOCAL : URI.create(uri),
-                Path.of(cache == null || cache.isBlank() ? "/var/cache/antrieb/images" : cache),
-                2, Duration.ZERO, Duration.ofMinutes(10), Duration.ofMinutes(10), 4, VmSize.DEFAULT,
-                Duration.ofMinutes(10), 16L << 20, null, null, DEFAULT_EGRESS_PORTS,
-                warm == null || warm.isBlank() || Boolean.parseBoolean(warm), budget);
+        return b.build();
     }
 
     /** The boot timeout in force for {@code acc}. */
     public Duration bootTimeoutFor(Accelerator acc) {
-        return bootTimeout != null ? bootTimeout : acc == Accelerator.KVM ? Duration.ofMinutes(2) : Duration.ofMinutes(5);
+        return bootTimeout != null ? bootTimeout : acc == Accelerator.KVM ? Antrieb.DEFAULT_BOOT_TIMEOUT_KVM : Antrieb.DEFAULT_BOOT_TIMEOUT_TCG;
+    }
+
+    /** A builder starting from these settings. */
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /** Settings one at a time, starting from {@link Antrieb}'s defaults (without the environment's overrides). */
+    public static final class Builder {
+        private URI uri = Antrieb.DEFAULT_LIBVIRT_URI;
+        private Path imageCache = Antrieb.DEFAULT_IMAGE_CACHE;
+        private int maxConcurrentClusters = Antrieb.DEFAULT_MAX_CONCURRENT_CLUSTERS;
+        private Duration queueTimeout = Antrieb.DEFAULT_QUEUE_TIMEOUT;
+        private Duration defaultTtl = Antrieb.DEFAULT_TTL;
+        private Duration maxTtl = Antrieb.DEFAULT_MAX_TTL;
+        private int maxNodes = Antrieb.DEFAULT_MAX_NODES;
+        private VmSize defaultVmSize = VmSize.DEFAULT;
+        private Duration execTimeout = Antrieb.DEFAULT_EXEC_TIMEOUT;
+        private long outputLimit = Antrieb.DEFAULT_OUTPUT_LIMIT;
+        private Duration bootTimeout;
+        private Accelerator accelerator;
+        private List<Integer> egressPorts = Antrieb.DEFAULT_EGRESS_PORTS;
+        private boolean warmStart = Antrieb.DEFAULT_WARM_START;
+        private TemplatePolicy.Budget templateBudget = TemplatePolicy.Budget.DEFAULT;
+
+        /** A builder starting from the defaults. */
+        public Builder() {
+        }
+
+        private Builder(Settings s) {
+            uri = s.uri;
+            imageCache = s.imageCache;
+            maxConcurrentClusters = s.maxConcurrentClusters;
+            queueTimeout = s.queueTimeout;
+            defaultTtl = s.defaultTtl;
+            maxTtl = s.maxTtl;
+            maxNodes = s.maxNodes;
+            defaultVmSize = s.defaultVmSize;
+            execTimeout = s.execTimeout;
+            outputLimit = s.outputLimit;
+            bootTimeout = s.bootTimeout;
+            accelerator = s.accelerator;
+            egressPorts = s.egressPorts;
+            warmStart = s.warmStart;
+            templateBudget = s.templateBudget;
+        }
+
+        /** See {@link Settings#uri()}. */
+        public Builder uri(URI uri) {
+            this.uri = uri;
+            return this;
+        }
+
+        /** See {@link Settings#imageCache()}. */
+        public Builder imageCache(Path dir) {
+            this.imageCache = dir;
+            return this;
+        }
+
+        /** See {@link Settings#maxConcurrentClusters()}. */
+        public Builder maxConcurrentClusters(int n) {
+            this.maxConcurrentClusters = n;
+            return this;
+        }
+
+        /** See {@link Settings#queueTimeout()}. */
+        public Builder queueTimeout(Duration wait) {
+            this.queueTimeout = wait;
+            return this;
+        }
+
+        /** See {@link Settings#defaultTtl()}. */
+        public Builder defaultTtl(Duration ttl) {
+            this.defaultTtl = ttl;
+            return this;
+        }
+
+        /** See {@link Settings#maxTtl()}. */
+        public Builder maxTtl(Duration ttl) {
+            this.maxTtl = ttl;
+            return this;
+        }
+
+        /** See {@link Settings#maxNodes()}. */
+        public Builder maxNodes(int n) {
+            this.maxNodes = n;
+            return this;
+        }
+
+        /** See {@link Settings#defaultVmSize()}. */
+        public Builder defaultVmSize(VmSize size) {
+            this.defaultVmSize = size;
+            return this;
+        }
+
+        /** See {@link Settings#execTimeout()}. */
+        public Builder execTimeout(Duration timeout) {
+            this.execTimeout = timeout;
+            return this;
+        }
+
+        /** See {@link Settings#outputLimit()}. */
+        public Builder outputLimit(long bytes) {
+            this.outputLimit = bytes;
+            return this;
+        }
+
+        /** See {@link Settings#bootTimeout()}. */
+        public Builder bootTimeout(Duration timeout) {
+            this.bootTimeout = timeout;
+            return this;
+        }
+
+        /** See {@link Settings#accelerator()}. */
+        public Builder accelerator(Accelerator accelerator) {
+            this.accelerator = accelerator;
+            return this;
+        }
+
+        /** See {@link Settings#egressPorts()}. */
+        public Builder egressPorts(List<Integer> ports) {
+            this.egressPorts = List.copyOf(ports);
+            return this;
+        }
+
+        /** See {@link Settings#warmStart()}. */
+        public Builder warmStart(boolean warmStart) {
+            this.warmStart = warmStart;
+            return this;
+        }
+
+        /** See {@link Settings#templateBudget()}. */
+        public Builder templateBudget(TemplatePolicy.Budget budget) {
+            this.templateBudget = Objects.requireNonNull(budget, "budget");
+            return this;
+        }
+
+        /** The settings as they stand; the builder may go on changing. */
+        public Settings build() {
+            return new Settings(uri, imageCache, maxConcurrentClusters, queueTimeout, defaultTtl, maxTtl, maxNodes,
+                    defaultVmSize, execTimeout, outputLimit, bootTimeout, accelerator, egressPorts, warmStart, templateBudget);
+        }
     }
 }

@@ -11,6 +11,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
+import sh.antrieb.Antrieb;
+
 /**
  * Which warm-start templates the sweep deletes: pure policy over what the pool holds, so that it is tested
  * without a host. A template in use (a restore from it running) is never chosen. Of the rest, in this order:
@@ -34,8 +36,12 @@ public final class TemplatePolicy {
      * @param unusedFor  a template not restored from for this long is deleted
      */
     public record Budget(long poolBytes, int perImage, Duration unusedFor) {
-        /** The defaults: 4 GiB of templates, 8 per image (VM sizes and NIC counts a test suite uses), unused for a week. */
-        public static final Budget DEFAULT = new Budget(4L << 30, 8, Duration.ofDays(7));
+        /**
+         * The defaults: {@link Antrieb#DEFAULT_TEMPLATE_POOL_BYTES}, {@link Antrieb#DEFAULT_TEMPLATES_PER_IMAGE}
+         * and {@link Antrieb#DEFAULT_TEMPLATE_UNUSED_FOR}.
+         */
+        public static final Budget DEFAULT = new Budget(Antrieb.DEFAULT_TEMPLATE_POOL_BYTES,
+                Antrieb.DEFAULT_TEMPLATES_PER_IMAGE, Antrieb.DEFAULT_TEMPLATE_UNUSED_FOR);
 
         public Budget {
             if (poolBytes < 0 || perImage < 1 || unusedFor.isNegative() || unusedFor.isZero()) {

@@ -45,11 +45,12 @@ import sh.antrieb.HostNotReadyException;
  * the run ends. Configuration parameters (also read from system properties and
  * {@code junit-platform.properties}):
  * <ul>
- *   <li>{@code antrieb.maxConcurrentClusters}: clusters held at once (default 2). Further requests wait
+ *   <li>{@code antrieb.maxConcurrentClusters}: clusters held at once (default
+ *       {@value sh.antrieb.Antrieb#DEFAULT_MAX_CONCURRENT_CLUSTERS}). Further requests wait
  *       for a free slot, so classes running in parallel queue instead of failing. A test that needs more
  *       clusters at once than this (class, field and parameter clusters together) cannot start.</li>
  *   <li>{@code antrieb.queueTimeoutSeconds}: how long a request waits for a slot (default 600).</li>
- *   <li>{@code antrieb.libvirt.uri}: the libvirt URI (default {@code qemu:///system}, or
+ *   <li>{@code antrieb.libvirt.uri}: the libvirt URI (default {@link sh.antrieb.Antrieb#DEFAULT_LIBVIRT_URI}, or
  *       {@code ANTRIEB_LIBVIRT_URI}).</li>
  * </ul>
  *

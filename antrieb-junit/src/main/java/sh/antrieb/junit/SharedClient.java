@@ -26,8 +26,8 @@ import sh.antrieb.HostNotReadyException;
  *       more requests queue, so parallel test classes wait for a free slot instead of failing;</li>
  *   <li>{@value #QUEUE_TIMEOUT_PARAMETER}: how long a request may wait in that queue (default
  *       {@value #DEFAULT_QUEUE_TIMEOUT_SECONDS});</li>
- *   <li>{@value #URI_PARAMETER}: the libvirt URI (default: the core's, {@code qemu:///system} or
- *       {@code ANTRIEB_LIBVIRT_URI}).</li>
+ *   <li>{@value #URI_PARAMETER}: the libvirt URI (default: the core's, {@link Antrieb#DEFAULT_LIBVIRT_URI}
+ *       or {@code ANTRIEB_LIBVIRT_URI}).</li>
  * </ul>
  */
 @SuppressWarnings("deprecation") // CloseableResource: so the client closes also where closing AutoCloseables is turned off
@@ -37,7 +37,9 @@ final class SharedClient implements AutoCloseable, ExtensionContext.Store.Closea
     static final String URI_PARAMETER = "antrieb.libvirt.uri";
     /** Internal: a {@link ClusterSource} class of this package to use instead of a real client (tests). */
     static final String SOURCE_PARAMETER = "antrieb.junit.clusterSource";
-    static final int DEFAULT_MAX_CLUSTERS = 2;
+    /** The core's default: one test run holds what one client holds. */
+    static final int DEFAULT_MAX_CLUSTERS = Antrieb.DEFAULT_MAX_CONCURRENT_CLUSTERS;
+    /** Unlike the core (fail at once): parallel test classes queue for a slot. */
     static final long DEFAULT_QUEUE_TIMEOUT_SECONDS = 600;
 
     private final Function<String, Optional<String>> config;

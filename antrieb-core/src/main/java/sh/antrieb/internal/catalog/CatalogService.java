@@ -19,6 +19,7 @@ import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import sh.antrieb.Antrieb;
 import sh.antrieb.Catalog;
 import sh.antrieb.CatalogException;
 import sh.antrieb.Cluster;
@@ -39,7 +40,7 @@ import sh.antrieb.internal.Provisioner;
 import sh.antrieb.internal.Settings;
 
 /**
- * The catalog behind {@link sh.antrieb.Antrieb#catalog()}: the store, the built-in artifacts, stack images,
+ * The catalog behind {@link Antrieb#catalog()}: the store, the built-in artifacts, stack images,
  * saving disks, and resolving catalog names for provisioning (it extends the {@link ImageStore}).
  * One per client; {@link #view(String)} gives the {@link Catalog} of a namespace.
  */
@@ -74,10 +75,10 @@ public final class CatalogService implements ImageStore.Extension {
         images.extend(this);
     }
 
-    /** The store directory when none is configured: {@code ANTRIEB_CATALOG}, else {@code /var/lib/antrieb/catalog}. */
+    /** The store directory when none is configured: {@code ANTRIEB_CATALOG}, else {@link Antrieb#DEFAULT_CATALOG_DIR}. */
     public static Path defaultDir() {
         String env = System.getenv("ANTRIEB_CATALOG");
-        return Path.of(env == null || env.isBlank() ? "/var/lib/antrieb/catalog" : env);
+        return env == null || env.isBlank() ? Antrieb.DEFAULT_CATALOG_DIR : Path.of(env);
     }
 
     /**
