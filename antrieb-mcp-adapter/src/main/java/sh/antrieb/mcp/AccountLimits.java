@@ -3,17 +3,23 @@ package sh.antrieb.mcp;
 import java.time.Duration;
 import java.util.Objects;
 
+import sh.antrieb.Antrieb;
+
 /**
- * What one account may hold at once. The defaults are the product's: 2 concurrent clusters, 4 nodes per
- * cluster plus one controller node, a hard TTL of 10 minutes.
+ * What one account may hold at once. The defaults are what one {@link Antrieb} client holds by default: an
+ * account of the server is limited like a library user on their own machine.
  *
  * @param maxConcurrentClusters clusters the account may hold open at once
  * @param maxNodes              nodes per cluster, not counting one controller node
  * @param ttl                   the hard time to live of every cluster the account provisions
  */
 public record AccountLimits(int maxConcurrentClusters, int maxNodes, Duration ttl) {
-    /** The product defaults: 2 clusters, 4 (+1 controller) nodes, 10 minutes. */
-    public static final AccountLimits DEFAULTS = new AccountLimits(2, 4, Duration.ofMinutes(10));
+    /**
+     * The product defaults: {@link Antrieb#DEFAULT_MAX_CONCURRENT_CLUSTERS} clusters, {@link Antrieb#DEFAULT_MAX_NODES}
+     * (+1 controller) nodes, a TTL of {@link Antrieb#DEFAULT_TTL}.
+     */
+    public static final AccountLimits DEFAULTS = new AccountLimits(Antrieb.DEFAULT_MAX_CONCURRENT_CLUSTERS, Antrieb.DEFAULT_MAX_NODES,
+            Antrieb.DEFAULT_TTL);
 
     /** Validates the limits. */
     public AccountLimits {

@@ -6,7 +6,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.ListResourceBundle;
 import java.util.Map;
+import java.util.ResourceBundle;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -37,7 +39,9 @@ import sh.antrieb.mcp.internal.Json;
  * 2 usage error. Logs go to stderr; in {@code stdio} mode stdout carries nothing but the protocol.
  *
  * <p>Every default shown by {@code --help} comes from the constant that the server itself uses
- * ({@link AccountLimits#DEFAULTS}, {@link VmSize#DEFAULT}, {@link #DEFAULT_PORT}, ...), through {@link Defaults}.
+ * ({@link AccountLimits#DEFAULTS}, {@link VmSize#DEFAULT}, {@link #DEFAULT_PORT}, the library's {@code Antrieb.DEFAULT_*},
+ * ...), through {@link Defaults}: option defaults as picocli's {@code ${DEFAULT-VALUE}}, defaults the library applies
+ * itself (an option not given leaves them) as {@code ${bundle:...}} texts of {@link Defaults#texts()}.
  */
 @Command(name = "antrieb-mcp", mixinStandardHelpOptions = true, sortOptions = false, versionProvider = Main.Version.class,
         description = "Antrieb's MCP server: the tools provision, exec, save, search, delete, validate and fault over MCP.",
@@ -60,8 +64,8 @@ public final class Main implements Callable<Integer> {
     /** The environment variable naming the state directory when {@code --state-dir} is not given. */
     public static final String STATE_DIR_ENV = "ANTRIEB_MCP_STATE_DIR";
 
-    private static final String HOST_FOOTER = "The libvirt host is $ANTRIEB_LIBVIRT_URI (default qemu:///system); images are cached in "
-            + "$ANTRIEB_IMAGE_CACHE (default /var/cache/antrieb/images).";
+    private static final String HOST_FOOTER = "The libvirt host is $ANTRIEB_LIBVIRT_URI (default ${bundle:" + Defaults.LIBVIRT_URI
+            + "}); images are cached in $ANTRIEB_IMAGE_CACHE (default ${bundle:" + Defaults.IMAGE_CACHE + "}).";
 
     @Spec
     CommandSpec spec;
@@ -82,6 +86,7 @@ public final class Main implements Callable<Integer> {
     static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
         cl.setDefaultValueProvider(new Defaults());
+        cl.setResourceBundle(Defaults.texts());
         cl.setUsageHelpAutoWidth(true);
         cl.setParameterExceptionHandler((e, args) -> {
             PrintWriter err = e.getCommandLine().getErr();
@@ -171,11 +176,11 @@ public final class Main implements Callable<Integer> {
         int diskGiB;
 
         @Option(names = "--boot-timeout-seconds", paramLabel = "N",
-                description = "how long a node may take to answer SSH (default: the library's, by accelerator)")
+                description = "how long a node may take to answer SSH (default: the library's, ${bundle:" + Defaults.BOOT_TIMEOUT + "})")
         Integer bootTimeoutSeconds;
 
         @Option(names = "--exec-timeout-seconds", paramLabel = "N",
-                description = "a command running longer is stopped, exit_code -1 (default: the library's)")
+                description = "a command running longer is stopped, exit_code -1 (default: the library's, ${bundle:" + Defaults.EXEC_TIMEOUT + "})")
         Integer execTimeoutSeconds;
 
         @Option(names = "--image-alias", paramLabel = "NAME=IMAGE",
@@ -507,6 +512,36 @@ public final class Main implements Callable<Integer> {
 
     /** Every option's default, from the constants the server uses: the one place {@code --help} reads them. */
     static final class Defaults implements CommandLine.IDefaultValueProvider {
+        /** Key of the library's default libvirt URI in {@link #texts()}. */
+        static final String LIBVIRT_URI = "antrieb.default.libvirt-uri";
+        /** Key of the library's default image cache. */
+        static final String IMAGE_CACHE = "antrieb.default.image-cache";
+        /** Key of the library's boot timeouts, in seconds by accelerator. */
+        static final String BOOT_TIMEOUT = "antrieb.default.boot-timeout-seconds";
+        /** Key of the library's exec timeout, in seconds. */
+        static final String EXEC_TIMEOUT = "antrieb.default.exec-timeout-seconds";
+
+        /**
+         * Defaults the library applies when an option is not given, as help texts: options whose default is not a
+         * value picocli could set without changing what "not given" means (the boot timeout depends on the
+         * accelerator found at start).
+         */
+        static ResourceBundle texts() {
+            Object[][] contents = {
+                    {LIBVIRT_URI, Antrieb.DEFAULT_LIBVIRT_URI.toString()},
+                    {IMAGE_CACHE, Antrieb.DEFAULT_IMAGE_CACHE.toString()},
+                    {BOOT_TIMEOUT, Antrieb.DEFAULT_BOOT_TIMEOUT_KVM.toSeconds() + " with KVM, "
+                            + Antrieb.DEFAULT_BOOT_TIMEOUT_TCG.toSeconds() + " under TCG"},
+                    {EXEC_TIMEOUT, String.valueOf(Antrieb.DEFAULT_EXEC_TIMEOUT.toSeconds())},
+            };
+            return new ListResourceBundle() {
+                @Override
+                protected Object[][] getContents() {
+                    return contents;
+                }
+            };
+        }
+
         @Override
         public String defaultValue(CommandLine.Model.ArgSpec arg) {
             if (!(arg instanceof OptionSpec o)) {

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import picocli.CommandLine;
+import sh.antrieb.Antrieb;
 import sh.antrieb.VmSize;
 
 /**
@@ -63,6 +64,24 @@ class MainTest {
                 .containsPattern("--memory-mib=N .*\\(default: " + VmSize.DEFAULT.memoryMiB() + "\\)")
                 .containsPattern("--model-timeout-seconds=N .*\\(default: " + Main.DEFAULT_MODEL_TIMEOUT.toSeconds() + "\\)")
                 .contains("$" + Main.MODEL_KEY_ENV);
+    }
+
+    @Test
+    void helpShowsTheLibrarysOwnDefaultsFromItsConstantsAndAccountsDefaultToThem() {
+        for (String command : new String[] {"stdio", "http"}) {
+            Run r = run(command, "--help");
+            assertThat(r.code()).isZero();
+            assertThat(r.out().replaceAll("\\s+", " "))
+                    .containsPattern("--boot-timeout-seconds=N .*\\(default: the library's, " + Antrieb.DEFAULT_BOOT_TIMEOUT_KVM.toSeconds()
+                            + " with KVM, " + Antrieb.DEFAULT_BOOT_TIMEOUT_TCG.toSeconds() + " under TCG\\)")
+                    .containsPattern("--exec-timeout-seconds=N .*\\(default: the library's, " + Antrieb.DEFAULT_EXEC_TIMEOUT.toSeconds() + "\\)")
+                    .contains("$ANTRIEB_LIBVIRT_URI (default " + Antrieb.DEFAULT_LIBVIRT_URI + ")")
+                    .contains("$ANTRIEB_IMAGE_CACHE (default " + Antrieb.DEFAULT_IMAGE_CACHE + ")")
+                    .doesNotContain("${");
+        }
+        // An account is limited like one client: the MCP's defaults are the library's.
+        assertThat(AccountLimits.DEFAULTS).isEqualTo(new AccountLimits(Antrieb.DEFAULT_MAX_CONCURRENT_CLUSTERS, Antrieb.DEFAULT_MAX_NODES,
+                Antrieb.DEFAULT_TTL));
     }
 
     @Test
