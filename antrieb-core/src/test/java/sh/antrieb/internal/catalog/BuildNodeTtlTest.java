@@ -23,11 +23,8 @@ class BuildNodeTtlTest {
     Path cache;
 
     private Provisioner provisioner() {
-        Settings d = Settings.defaults();
         // Warm start off: its template pool would need the host.
-        Settings cold = new Settings(d.uri(), cache, d.maxConcurrentClusters(), d.queueTimeout(), d.defaultTtl(), d.maxTtl(),
-                d.maxNodes(), d.defaultVmSize(), d.execTimeout(), d.outputLimit(), d.bootTimeout(), d.accelerator(),
-                d.egressPorts(), false, d.templateBudget());
+        Settings cold = Settings.defaults().toBuilder().imageCache(cache).warmStart(false).build();
         return new Provisioner(null, new ImageStore(cache, null), null, cold, Accelerator.TCG, null);
     }
 
