@@ -295,13 +295,16 @@ public final class Antrieb implements AutoCloseable {
     }
 
     /**
-     * Removes what expired clusters and dead processes left on the host (domains, networks, disks, files), and
-     * the warm-start templates past {@link Builder#templateBudget} or of deleted images. Runs at start and every
-     * 30 seconds on its own; returns how many objects were removed.
+     * Removes what expired clusters and dead processes left on the host (domains, networks, disks, files), the
+     * warm-start templates past {@link Builder#templateBudget} or of deleted or superseded images, and builds of
+     * built-in images whose recipe changed once nothing uses them. Runs at start and every 30 seconds on its own;
+     * returns how many objects were removed.
      */
     public int sweep() {
         int n = new Sweeper(host).sweep(Set.copyOf(clusters.keySet()));
-        return n + provisioner.collectTemplates(settings.templateBudget());
+        java.util.Map<String, String> current = catalog.currentBuilds();
+        n += provisioner.collectTemplates(settings.templateBudget(), disk -> sh.antrieb.internal.RecipeBuilds.superseded(current, disk));
+        return n + sh.antrieb.internal.RecipeBuilds.collect(host, settings.imageCache(), current);
     }
 
     private void sweepQuietly() {

@@ -306,9 +306,12 @@ public final class Provisioner {
         return (warm != null ? warm : new WarmStart(host)).discardTemplatesOf(imageDisk);
     }
 
-    /** The sweep's part for templates: deletes those {@link TemplatePolicy} picks under {@code budget}. */
-    public int collectTemplates(TemplatePolicy.Budget budget) {
-        return (warm != null ? warm : new WarmStart(host)).collect(budget);
+    /**
+     * The sweep's part for templates: deletes those {@link TemplatePolicy} picks under {@code budget}, those of
+     * image disks that are {@code superseded} first.
+     */
+    public int collectTemplates(TemplatePolicy.Budget budget, java.util.function.Predicate<String> superseded) {
+        return (warm != null ? warm : new WarmStart(host)).collect(budget, superseded);
     }
 
     /** How long a restored node may take to answer SSH before it is booted cold instead. */

@@ -257,9 +257,10 @@ public final class WarmStart {
     /**
      * The sweep's part: deletes the templates {@link TemplatePolicy} picks under {@code budget} (never one a
      * restore runs from, in any process of this machine). Only on a local host: the rules read the pool's files.
+     * A template whose image disk is gone or {@code superseded} (a build of a recipe that changed) goes first.
      * Returns how many were deleted.
      */
-    public int collect(TemplatePolicy.Budget budget) {
+    public int collect(TemplatePolicy.Budget budget, java.util.function.Predicate<String> superseded) {
         if (!host.isLocal()) {
             return 0;
         }
@@ -285,7 +286,7 @@ public final class WarmStart {
                 }
                 String key = v.substring(PREFIX.length(), v.lastIndexOf('-'));
                 entries.add(new TemplatePolicy.Entry(v, key, imageDisk,
-                        imageDisk != null && !java.nio.file.Files.exists(java.nio.file.Path.of(imageDisk)),
+                        imageDisk != null && (!java.nio.file.Files.exists(java.nio.file.Path.of(imageDisk)) || superseded.test(imageDisk)),
                         allocation(v) + allocation(disk), used, inUse));
             } catch (Exception e) {
                 log.debug("warm start: sweep skips {}: {}", v, e.toString());

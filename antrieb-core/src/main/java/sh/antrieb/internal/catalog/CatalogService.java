@@ -96,6 +96,17 @@ public final class CatalogService implements ImageStore.Extension {
         return Names.isValid(user) && !user.equals(Catalog.BUILTIN_NAMESPACE) ? user : "local";
     }
 
+    /**
+     * The built-in images' builds of today's recipes, by cache name ({@code debian12}, {@code stack-podman}) to
+     * recipe hash: what the sweep keeps of the image cache ({@link sh.antrieb.internal.RecipeBuilds}).
+     */
+    public Map<String, String> currentBuilds() {
+        Map<String, String> out = new LinkedHashMap<>();
+        ImageStore.baseNames().forEach(b -> out.put(b, ImageStore.recipeHash(b)));
+        StackImages.RECIPES.keySet().forEach(s -> out.put(StackImages.cacheName(s), StackImages.hash(s)));
+        return out;
+    }
+
     /** The client's own namespace. */
     public String defaultNamespace() {
         return defaultNamespace;

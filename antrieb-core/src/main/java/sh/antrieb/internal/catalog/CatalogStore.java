@@ -24,7 +24,6 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.IntFunction;
-import java.util.stream.Stream;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -328,20 +327,7 @@ public final class CatalogStore {
     }
 
     static void deleteTree(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException e) {
-                    log.warn("catalog: cannot remove {}: {}", p, e.toString());
-                }
-            });
-        } catch (IOException | UncheckedIOException e) {
-            log.warn("catalog: cannot remove {}: {}", dir, e.toString());
-        }
+        sh.antrieb.internal.FileTrees.delete(dir);
     }
 
     private static Yaml yaml() {

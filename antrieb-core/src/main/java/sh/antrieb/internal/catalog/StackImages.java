@@ -97,8 +97,13 @@ final class StackImages {
                 .getBytes(StandardCharsets.UTF_8)).substring(0, 12);
     }
 
+    /** The name its builds go by in the image cache, before the recipe hash: {@code stack-<name>}. */
+    static String cacheName(String name) {
+        return "stack-" + name;
+    }
+
     private Path dir(String name) {
-        return cacheDir.resolve("stack-" + name + "-" + hash(name));
+        return cacheDir.resolve(cacheName(name) + "-" + hash(name));
     }
 
     /** Whether the image is built (no build is started). */
