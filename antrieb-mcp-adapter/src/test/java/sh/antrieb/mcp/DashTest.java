@@ -94,6 +94,21 @@ class DashTest {
     }
 
     @Test
+    void behindATlsTerminatingProxyTheSessionCookieIsSecure() throws Exception {
+        for (String[] proxy : List.of(new String[] {"X-Forwarded-Proto", "https"}, new String[] {"Forwarded", "for=192.0.2.1;proto=https"})) {
+            DashClient d = new DashClient(base);
+            String token = DashClient.csrf(d.get("/dash/login", proxy).body());
+            assertThat(d.post("/dash/login", Map.of("csrf", token, "key", aliceKey), proxy).statusCode()).isEqualTo(302);
+            assertThat(d.setCookies.stream().filter(c -> c.startsWith("antrieb_dash=")).findFirst().orElseThrow())
+                    .as(proxy[0]).contains("; Secure").contains("HttpOnly");
+        }
+        DashClient plain = new DashClient(base);
+        String token = DashClient.csrf(plain.get("/dash/login", "X-Forwarded-Proto", "http").body());
+        plain.post("/dash/login", Map.of("csrf", token, "key", aliceKey), "X-Forwarded-Proto", "http");
+        assertThat(plain.setCookies.stream().filter(c -> c.startsWith("antrieb_dash=")).findFirst().orElseThrow()).doesNotContain("Secure");
+    }
+
+    @Test
     void signInWithoutTheFormTokenIsRefused() throws Exception {
         DashClient d = new DashClient(base);
         assertThat(d.post("/dash/login", Map.of("key", aliceKey)).statusCode()).isEqualTo(403);

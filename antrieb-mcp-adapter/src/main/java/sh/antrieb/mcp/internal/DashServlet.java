@@ -275,17 +275,30 @@ public final class DashServlet extends HttpServlet {
         res.sendRedirect(PATH);
     }
 
-    /** A cookie scoped to the dashboard: HttpOnly, SameSite=Strict, Secure when the request came over TLS. */
+    /**
+     * A cookie scoped to the dashboard: HttpOnly, SameSite=Strict, Secure when the browser's request came over TLS:
+     * to this server, or to a TLS-terminating proxy in front of it that says so ({@code X-Forwarded-Proto: https} or
+     * {@code Forwarded: proto=https}). The proxy's word is safe to take here without trusting it: a client that
+     * forges it only gets a cookie its own browser will not send back over plain HTTP.
+     */
     static String cookieHeader(HttpServletRequest req, String name, String value, int maxAgeSeconds) {
         StringBuilder b = new StringBuilder(name).append('=').append(value).append("; Path=").append(PATH)
                 .append("; HttpOnly; SameSite=Strict");
         if (maxAgeSeconds >= 0) {
             b.append("; Max-Age=").append(maxAgeSeconds);
         }
-        if (req.isSecure()) {
+        if (overTls(req)) {
             b.append("; Secure");
         }
         return b.toString();
+    }
+
+    private static boolean overTls(HttpServletRequest req) {
+        if (req.isSecure() || "https".equalsIgnoreCase(String.valueOf(req.getHeader("X-Forwarded-Proto")).strip())) {
+            return true;
+        }
+        String forwarded = req.getHeader("Forwarded");
+        return forwarded != null && forwarded.toLowerCase(java.util.Locale.ROOT).matches("(?s).*\\bproto=\"?https\"?\\b.*");
     }
 
     // ---- pages ------------------------------------------------------------------------------------
