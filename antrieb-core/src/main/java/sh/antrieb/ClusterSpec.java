@@ -91,6 +91,26 @@ public final class ClusterSpec {
         return nodes.stream().filter(NodeSpec::controller).mapToInt(NodeSpec::count).sum();
     }
 
+    /**
+     * Checks the node count against a limit of {@code maxNodes} per cluster plus one controller node: the one
+     * place that rule is written. Throws a {@link LimitExceededException} (code {@link ErrorCode#LIMIT_EXCEEDED})
+     * whose subject is the field {@code controllers} (more than one controller) or {@code nodes} (too many
+     * nodes), so that a caller can say it in its own words.
+     */
+    public void checkNodeLimit(int maxNodes) {
+        int controllers = controllerCount();
+        if (controllers > 1) {
+            throw new LimitExceededException(ErrorCode.LIMIT_EXCEEDED, AntriebException.Subject.field("controllers"),
+                    "a cluster may have one controller node, the spec has " + controllers);
+        }
+        if (nodeCount() > maxNodes + controllers) {
+            throw new LimitExceededException(ErrorCode.LIMIT_EXCEEDED, AntriebException.Subject.field("nodes"),
+                    "too many nodes: " + nodeCount() + " requested, at most " + maxNodes
+                    + " per cluster, plus one controller node (an image ending in -controller, or NodeSpec.controller(...)). "
+                    + "Split the work across clusters or drop nodes.");
+        }
+    }
+
     /** The image of each node, in node order ({@code node1} first). */
     public List<String> nodeImages() {
         List<String> images = new ArrayList<>();
@@ -249,7 +269,8 @@ public final class ClusterSpec {
         private void checkTopology() {
             if (networks.isEmpty()) {
                 if (!nics.isEmpty()) {
-                    throw new InvalidSpecException("nics given for " + nics.keySet() + " but no networks declared: declare them "
+                    throw new InvalidSpecException(ErrorCode.INCOMPLETE_SPEC, AntriebException.Subject.field("networks"),
+                            "nics given for " + nics.keySet() + " but no networks declared: declare them "
                             + "with .network(NetworkSpec.named(\"lan\")), or drop nics to use the default network");
                 }
                 return;
@@ -257,34 +278,40 @@ public final class ClusterSpec {
             Set<String> names = new HashSet<>();
             for (NetworkSpec n : networks) {
                 if (!names.add(n.name())) {
-                    throw new InvalidSpecException("network '" + n.name() + "' declared twice: network names must be unique in a cluster");
+                    throw new InvalidSpecException(ErrorCode.INVALID_SPEC, AntriebException.Subject.network(n.name()),
+                            "network '" + n.name() + "' declared twice: network names must be unique in a cluster");
                 }
             }
             int nodeCount = nodes.stream().mapToInt(NodeSpec::count).sum();
             for (Map.Entry<String, List<String>> e : nics.entrySet()) {
                 Matcher m = NODE_NAME.matcher(e.getKey());
                 if (!m.matches() || Integer.parseInt(m.group(1)) > nodeCount) {
-                    throw new InvalidSpecException("nics for unknown node '" + e.getKey() + "': the cluster has node1"
+                    throw new InvalidSpecException(ErrorCode.INVALID_SPEC, new AntriebException.Subject(e.getKey(), null, "nics"),
+                            "nics for unknown node '" + e.getKey() + "': the cluster has node1"
                             + (nodeCount > 1 ? "..node" + nodeCount : ""));
                 }
                 if (e.getValue().isEmpty()) {
-                    throw new InvalidSpecException(e.getKey() + " has an empty NIC list: give it at least one network of "
+                    throw new InvalidSpecException(ErrorCode.INVALID_SPEC, new AntriebException.Subject(e.getKey(), null, "nics"),
+                            e.getKey() + " has an empty NIC list: give it at least one network of "
                             + names);
                 }
                 if (e.getValue().size() > MAX_NICS_PER_NODE) {
-                    throw new InvalidSpecException(e.getKey() + " has " + e.getValue().size() + " NICs, at most "
+                    throw new InvalidSpecException(ErrorCode.INVALID_SPEC, new AntriebException.Subject(e.getKey(), null, "nics"),
+                            e.getKey() + " has " + e.getValue().size() + " NICs, at most "
                             + MAX_NICS_PER_NODE + " are supported");
                 }
                 for (String net : e.getValue()) {
                     if (!names.contains(net)) {
-                        throw new InvalidSpecException("nics of " + e.getKey() + " name unknown network '" + net
+                        throw new InvalidSpecException(ErrorCode.INVALID_SPEC, new AntriebException.Subject(e.getKey(), net, "nics"),
+                                "nics of " + e.getKey() + " name unknown network '" + net
                                 + "': the declared networks are " + names);
                     }
                 }
             }
             for (String node : nodeNames(nodeCount)) {
                 if (!nics.containsKey(node)) {
-                    throw new InvalidSpecException(node + " has no NICs: with declared networks every node lists its "
+                    throw new InvalidSpecException(ErrorCode.INCOMPLETE_SPEC, new AntriebException.Subject(node, null, "nics"),
+                            node + " has no NICs: with declared networks every node lists its "
                             + "networks, e.g. .nics(\"" + node + "\", \"" + networks.get(0).name() + "\")");
                 }
             }

@@ -14,6 +14,12 @@ public enum ErrorCode {
 
     /** A cluster specification that cannot be satisfied as written ({@link InvalidSpecException}'s default). */
     INVALID_SPEC,
+    /**
+     * A cluster specification that leaves out what its other parts need ({@link InvalidSpecException}): the
+     * subject says what is missing: field {@code networks} (NICs given, no networks declared), or field
+     * {@code nics} of a node (networks declared, that node lists no NICs).
+     */
+    INCOMPLETE_SPEC,
     /** An image name that is none of the images the host or the namespace has. */
     UNKNOWN_IMAGE,
     /** A node name the cluster does not have ({@link NoSuchNodeException}). */

@@ -14,6 +14,11 @@ public class LimitExceededException extends AntriebException {
         super(code, message);
     }
 
+    /** A limit was hit, with its code and what it concerns (e.g. the field {@code nodes}). */
+    public LimitExceededException(ErrorCode code, Subject subject, String message) {
+        super(code, subject, message, null);
+    }
+
     /**
      * A limit was hit, reported again with more context (e.g. what asked for the cluster); {@code cause} is the
      * original, whose code and subject this one keeps when it is a limit too.

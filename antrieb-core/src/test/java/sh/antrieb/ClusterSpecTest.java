@@ -100,4 +100,33 @@ class ClusterSpecTest {
         assertThatThrownBy(() -> ExecOptions.timeout(Duration.ZERO)).hasMessageContaining("positive");
         assertThat(ExecOptions.DEFAULTS.withSecretEnv(java.util.Map.of("TOKEN", "s3cret")).toString()).doesNotContain("s3cret");
     }
+
+    @Test
+    void topologyProblemsCarryTheirCodeAndWhatTheyConcern() {
+        NetworkSpec lan = NetworkSpec.named("lan");
+        InvalidSpecException noNics = org.junit.jupiter.api.Assertions.assertThrows(InvalidSpecException.class,
+                () -> ClusterSpec.builder().nodes("debian12 x2").network(lan).nics("node1", "lan").build());
+        assertThat(noNics.code()).isEqualTo(ErrorCode.INCOMPLETE_SPEC);
+        assertThat(noNics.subject()).isEqualTo(new AntriebException.Subject("node2", null, "nics"));
+        InvalidSpecException noNetworks = org.junit.jupiter.api.Assertions.assertThrows(InvalidSpecException.class,
+                () -> ClusterSpec.builder().nodes("debian12").nics("node1", "lan").build());
+        assertThat(noNetworks.code()).isEqualTo(ErrorCode.INCOMPLETE_SPEC);
+        assertThat(noNetworks.subject().field()).isEqualTo("networks");
+        InvalidSpecException unknownNet = org.junit.jupiter.api.Assertions.assertThrows(InvalidSpecException.class,
+                () -> ClusterSpec.builder().nodes("debian12").network(lan).nics("node1", "dmz").build());
+        assertThat(unknownNet.code()).isEqualTo(ErrorCode.INVALID_SPEC);
+        assertThat(unknownNet.subject()).isEqualTo(new AntriebException.Subject("node1", "dmz", "nics"));
+    }
+
+    @Test
+    void theNodeLimitCountsOneControllerApart() {
+        ClusterSpec.of("debian12 x4", "ansible-controller").checkNodeLimit(4);
+        LimitExceededException tooMany = org.junit.jupiter.api.Assertions.assertThrows(LimitExceededException.class,
+                () -> ClusterSpec.of("debian12 x5").checkNodeLimit(4));
+        assertThat(tooMany.subject().field()).isEqualTo("nodes");
+        assertThat(tooMany).hasMessageContaining("5 requested, at most 4");
+        LimitExceededException twoControllers = org.junit.jupiter.api.Assertions.assertThrows(LimitExceededException.class,
+                () -> ClusterSpec.of("debian12", "ansible-controller x2").checkNodeLimit(4));
+        assertThat(twoControllers.subject().field()).isEqualTo("controllers");
+    }
 }

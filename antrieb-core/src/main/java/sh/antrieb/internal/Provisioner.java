@@ -64,20 +64,10 @@ public final class Provisioner {
      * own build nodes live as long as their build may take, whatever TTL limit the client sets for its users.
      */
     public void validate(ClusterSpec spec, Duration maxTtl) {
-        int controllers = spec.controllerCount();
-        int total = spec.nodeCount();
-        if (controllers > 1) {
-            throw new LimitExceededException("a cluster may have one controller node, the spec has " + controllers);
-        }
-        int allowed = settings.maxNodes() + controllers;
-        if (total > allowed) {
-            throw new LimitExceededException("too many nodes: " + total + " requested, at most " + settings.maxNodes()
-                    + " per cluster, plus one controller node (an image ending in -controller, or NodeSpec.controller(...)). "
-                    + "Split the work across clusters or drop nodes.");
-        }
+        spec.checkNodeLimit(settings.maxNodes());
         Duration ttl = spec.ttl().orElse(settings.defaultTtl());
         if (ttl.compareTo(maxTtl) > 0) {
-            throw new LimitExceededException("ttl " + ttl.toSeconds() + " s is over the limit of " + maxTtl.toSeconds()
+            throw new LimitExceededException(sh.antrieb.ErrorCode.LIMIT_EXCEEDED, sh.antrieb.AntriebException.Subject.field("ttl"), "ttl " + ttl.toSeconds() + " s is over the limit of " + maxTtl.toSeconds()
                     + " s; TTLs are hard and cannot be extended: ask for at most " + maxTtl.toSeconds() + " s");
         }
         spec.nodes().forEach(n -> images.checkKnown(n.image()));

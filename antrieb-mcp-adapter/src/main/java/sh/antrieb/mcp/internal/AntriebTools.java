@@ -220,7 +220,7 @@ public final class AntriebTools {
     static String wireName(ErrorCode code) {
         return switch (code) {
             case FAILED -> "failed";
-            case INVALID_SPEC, INVALID_RUNBOOK -> "invalid_arguments";
+            case INVALID_SPEC, INCOMPLETE_SPEC, INVALID_RUNBOOK -> "invalid_arguments";
             case UNKNOWN_IMAGE -> "unknown_image";
             case NO_SUCH_NODE -> "unknown_node";
             case CLUSTER_EXPIRED -> "cluster_expired";

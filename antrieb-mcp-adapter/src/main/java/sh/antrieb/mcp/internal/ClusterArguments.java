@@ -7,7 +7,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 
+import sh.antrieb.AntriebException;
 import sh.antrieb.ClusterSpec;
+import sh.antrieb.ErrorCode;
 import sh.antrieb.InvalidSpecException;
 import sh.antrieb.LimitExceededException;
 import sh.antrieb.NetworkSpec;
@@ -19,8 +21,9 @@ import sh.antrieb.mcp.AccountLimits;
  * Turns provision's {@code cluster}, {@code networks} and {@code nics} arguments into a {@link ClusterSpec}
  * within an account's limits. Network references ({@code "@namespace/name"}) stay references here; the
  * account's namespace rules apply when core resolves them ({@link sh.antrieb.ProvisionOptions#namespace}).
- * Core checks the topology (unknown networks or nodes, duplicates, NIC counts); the two checks whose core
- * wording is Java API are made here first, in the tool's words.
+ * Core checks the topology and the node limit ({@link ClusterSpec.Builder#build()},
+ * {@link ClusterSpec#checkNodeLimit}); this class only says the problems whose core wording is Java API in the
+ * tool's words, chosen on their code and subject.
  */
 public final class ClusterArguments {
     private static final Set<String> NETWORK_FIELDS = Set.of("name", "cidr", "egress", "dhcp");
@@ -49,29 +52,58 @@ public final class ClusterArguments {
             throw new InvalidSpecException("cluster must be a non-empty list, e.g. [\"debian12\"] or [\"debian12 x3\"] or [{\"image\": \"debian12\", \"count\": 2}]");
         }
         ClusterSpec.Builder b = ClusterSpec.builder();
-        int nodeCount = 0;
         for (Object entry : entries) {
-            NodeSpec group = group(entry);
-            nodeCount += group.count();
-            b.node(group);
+            b.node(group(entry));
         }
         List<NetworkSpec> declared = networks(networks);
-        Map<String, List<String>> nicLists = nics(nics);
-        checkTopology(declared, nicLists, nodeCount);
         declared.forEach(b::network);
-        nicLists.forEach(b::nics);
-        ClusterSpec spec = b.ttl(limits.ttl()).vmSize(vmSize).build();
-        int controllers = spec.controllerCount();
-        if (controllers > 1) {
-            throw new LimitExceededException("a cluster may have one controller node, the request has " + controllers
-                    + "; make the others ordinary nodes");
+        nics(nics).forEach(b::nics);
+        ClusterSpec spec;
+        try {
+            spec = b.ttl(limits.ttl()).vmSize(vmSize).build();
+        } catch (InvalidSpecException e) {
+            throw inToolWords(e, declared);
         }
-        int ordinary = spec.nodeCount() - controllers;
-        if (ordinary > limits.maxNodes()) {
-            throw new LimitExceededException("too many nodes: " + spec.nodeCount() + " requested, at most " + limits.maxNodes()
-                    + " per cluster plus one controller node (an image ending in -controller). Drop nodes or split the work across clusters.");
+        try {
+            spec.checkNodeLimit(limits.maxNodes());
+        } catch (LimitExceededException e) {
+            throw inToolWords(e, spec, limits);
         }
         return spec;
+    }
+
+    /**
+     * Core's topology problems whose wording is Java API, said in the tool's words (chosen on the code and the
+     * subject, never the text); the others are worded for any caller and pass as they are.
+     */
+    private static InvalidSpecException inToolWords(InvalidSpecException e, List<NetworkSpec> declared) {
+        if (e.code() != ErrorCode.INCOMPLETE_SPEC) {
+            return e;
+        }
+        AntriebException.Subject missing = e.subject();
+        if ("networks".equals(missing.field())) {
+            return new InvalidSpecException(e.code(), missing, "nics given but no networks declared: declare them, e.g. "
+                    + "\"networks\": [{\"name\": \"lan\"}], or drop nics to get the default network");
+        }
+        if ("nics".equals(missing.field()) && missing.node() != null && !declared.isEmpty()) {
+            return new InvalidSpecException(e.code(), missing, "with networks declared every node lists its NICs in nics, and "
+                    + missing.node() + " has none: add e.g. \"nics\": {\"" + missing.node() + "\": [{\"net\": \""
+                    + declared.get(0).name() + "\"}]} (declared networks: " + declared.stream().map(NetworkSpec::name).toList() + ")");
+        }
+        return e;
+    }
+
+    private static LimitExceededException inToolWords(LimitExceededException e, ClusterSpec spec, AccountLimits limits) {
+        if ("controllers".equals(e.subject().field())) {
+            return new LimitExceededException(e.code(), e.subject(), "a cluster may have one controller node, the request has "
+                    + spec.controllerCount() + "; make the others ordinary nodes");
+        }
+        if ("nodes".equals(e.subject().field())) {
+            return new LimitExceededException(e.code(), e.subject(), "too many nodes: " + spec.nodeCount() + " requested, at most "
+                    + limits.maxNodes() + " per cluster plus one controller node (an image ending in -controller). "
+                    + "Drop nodes or split the work across clusters.");
+        }
+        return e;
     }
 
     private static List<NetworkSpec> networks(Object networks) {
@@ -160,29 +192,6 @@ public final class ClusterArguments {
             out.put(node, names);
         }
         return out;
-    }
-
-    /** The topology mistakes whose core wording is Java API, said in the tool's words. */
-    private static void checkTopology(List<NetworkSpec> networks, Map<String, List<String>> nics, int nodeCount) {
-        if (networks.isEmpty()) {
-            if (!nics.isEmpty()) {
-                throw new InvalidSpecException("nics given for " + nics.keySet() + " but no networks declared: declare them, e.g. "
-                        + "\"networks\": [{\"name\": \"lan\"}], or drop nics to get the default network");
-            }
-            return;
-        }
-        List<String> missing = new ArrayList<>();
-        for (int i = 1; i <= nodeCount; i++) {
-            if (!nics.containsKey("node" + i)) {
-                missing.add("node" + i);
-            }
-        }
-        if (!missing.isEmpty()) {
-            String first = networks.get(0).name();
-            throw new InvalidSpecException("with networks declared every node lists its NICs in nics, and " + String.join(", ", missing)
-                    + (missing.size() == 1 ? " has" : " have") + " none: add e.g. \"nics\": {\"" + missing.get(0) + "\": [{\"net\": \""
-                    + first + "\"}]} (declared networks: " + networks.stream().map(NetworkSpec::name).toList() + ")");
-        }
     }
 
     private static String describe(Object value) {
