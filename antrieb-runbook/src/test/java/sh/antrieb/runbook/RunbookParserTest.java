@@ -283,7 +283,22 @@ class RunbookParserTest {
 
         RunbookException node = parseFailure(runbook().yaml(TWO_NODES_ON_LAN + "\nnics:\n  node1: [lan]\n  node3: [lan]").text());
         assertThat(node.problems()).containsExactly(new RunbookException.Problem(10,
-                "unknown node 'node3' in nics: the topology has node1 and node2"));
+                "nics for unknown node 'node3': the cluster has node1..node2")); // core's rule and words
+    }
+
+    @Test
+    void coresTopologyRulesAreReportedAtTheLineOfWhatTheyConcern() {
+        RunbookException twice = parseFailure(runbook().yaml("nodes: [\"debian12\"]\nnetworks:\n  - {name: lan}\n  - {name: lan}\nnics:\n  node1: [lan]").text());
+        assertThat(twice.problems()).containsExactly(new RunbookException.Problem(9,
+                "network 'lan' declared twice: network names must be unique in a cluster"));
+
+        RunbookException none = parseFailure(runbook().yaml("nodes: [\"debian12\"]\nnics:\n  node1: [lan]").text());
+        assertThat(none.problems()).containsExactly(new RunbookException.Problem(7,
+                "nics refer to declared networks, and the topology declares none: add networks: [{name: ...}]"));
+
+        RunbookException empty = parseFailure(runbook().yaml(TWO_NODES_ON_LAN + "\nnics:\n  node1: []\n  node2: [lan]").text());
+        assertThat(empty.problems()).containsExactly(new RunbookException.Problem(9,
+                "node1 has an empty NIC list: give it at least one network of [lan]"));
     }
 
     @Test
@@ -291,7 +306,7 @@ class RunbookParserTest {
         RunbookException e = parseFailure(runbook().yaml(TWO_NODES_ON_LAN + "\nnics:\n  node1: [lan]").text());
 
         assertThat(e.problems()).containsExactly(new RunbookException.Problem(8,
-                "declared networks need every node's NICs: node2 is missing from nics; e.g. nics: {node1: [lan]}"));
+                "declared networks need every node's NICs: node2 is missing from nics; e.g. nics: {node2: [lan]}"));
     }
 
     @Test

@@ -21,6 +21,9 @@ import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
 
+import sh.antrieb.AntriebException;
+import sh.antrieb.ClusterSpec;
+import sh.antrieb.ErrorCode;
 import sh.antrieb.InvalidSpecException;
 import sh.antrieb.NetworkSpec;
 import sh.antrieb.NodeSpec;
@@ -49,6 +52,9 @@ public final class TopologyParser {
 
     private final int firstLine;
     private final List<Problem> problems;
+    /** Where each network is declared (the last declaration of a name), and each node's NICs: for core's problems. */
+    private final Map<String, Integer> networkLines = new LinkedHashMap<>();
+    private final Map<String, Integer> nicLines = new LinkedHashMap<>();
 
     private TopologyParser(int firstLine, List<Problem> problems) {
         this.firstLine = firstLine;
@@ -123,24 +129,45 @@ public final class TopologyParser {
         if (groups == null || groups.isEmpty() || networks == null) {
             return null;
         }
-        List<String> nodeNames = new Topology(groups, List.of(), Map.of()).nodeNames();
-        Map<String, List<String>> nics = nicsValue == null ? Map.of() : nics(nicsValue, nodeNames, networks);
+        Map<String, List<String>> nics = nicsValue == null ? Map.of() : nics(nicsValue);
         if (nics == null) {
             return null;
         }
-        if (!networks.isEmpty()) {
-            List<String> missing = nodeNames.stream().filter(n -> !nics.containsKey(n)).toList();
-            if (!missing.isEmpty()) {
-                problem(nicsValue == null ? line(networksValue) : nicsLine, "declared networks need every node's NICs: "
-                        + String.join(", ", missing) + (missing.size() == 1 ? " is" : " are")
-                        + " missing from nics; e.g. nics: {node1: [" + networks.get(0).name() + "]}");
-                return null;
+        // The topology's rules are core's (ClusterSpec): checked there, reported here at their line.
+        int keyLine = nicsValue != null ? nicsLine : networksValue != null ? line(networksValue) : line(nodesValue);
+        return coreAccepts(groups, networks, nics, keyLine) ? new Topology(groups, networks, nics) : null;
+    }
+
+    /**
+     * Whether core accepts the topology (networks by name only: a cidr may still hold a placeholder, and its form
+     * was checked above); otherwise adds core's problem at the line of what it concerns, chosen on its code and
+     * subject, in the runbook's words where core's are Java API.
+     */
+    private boolean coreAccepts(List<NodeSpec> groups, List<Topology.Network> networks, Map<String, List<String>> nics, int keyLine) {
+        ClusterSpec.Builder b = ClusterSpec.builder();
+        groups.forEach(b::node);
+        networks.forEach(n -> b.network(NetworkSpec.named(n.name())));
+        nics.forEach(b::nics);
+        try {
+            b.build();
+            return true;
+        } catch (InvalidSpecException e) {
+            AntriebException.Subject about = e.subject();
+            int line = about.node() != null && nicLines.containsKey(about.node()) ? nicLines.get(about.node())
+                    : about.node() == null && about.network() != null && networkLines.containsKey(about.network()) ? networkLines.get(about.network())
+                    : keyLine;
+            String message = e.getMessage();
+            if (e.code() == ErrorCode.INCOMPLETE_SPEC && "networks".equals(about.field())) {
+                message = "nics refer to declared networks, and the topology declares none: add networks: [{name: ...}]";
+            } else if (e.code() == ErrorCode.INCOMPLETE_SPEC && about.node() != null) {
+                message = "declared networks need every node's NICs: " + about.node() + " is missing from nics; e.g. nics: {"
+                        + about.node() + ": [" + networks.get(0).name() + "]}";
+            } else if (about.node() != null && about.network() != null) {
+                message = "unknown network '" + about.network() + "' in nics of " + about.node() + ": declared networks are " + names(networks);
             }
-        } else if (!nics.isEmpty()) {
-            problem(nicsLine, "nics refer to declared networks, and the topology declares none: add networks: [{name: ...}]");
-            return null;
+            problem(line, message);
+            return false;
         }
-        return new Topology(groups, networks, nics);
     }
 
     private List<NodeSpec> nodeGroups(Node value) {
@@ -220,17 +247,14 @@ public final class TopologyParser {
             return null;
         }
         List<Topology.Network> networks = new ArrayList<>();
-        Set<String> names = new HashSet<>();
         boolean ok = true;
         for (Node item : seq.getValue()) {
             Topology.Network n = network(item);
             if (n == null) {
                 ok = false;
-            } else if (!names.add(n.name())) {
-                problem(line(item), "network '" + n.name() + "' is declared twice");
-                ok = false;
             } else {
                 networks.add(n);
+                networkLines.put(n.name(), line(item));
             }
         }
         return ok ? networks : null;
@@ -293,20 +317,18 @@ public final class TopologyParser {
         return checkedName(name, line(item)) ? new Topology.Network(name, cidr, egress, dhcp) : null;
     }
 
-    private Map<String, List<String>> nics(Node value, List<String> nodeNames, List<Topology.Network> networks) {
+    private Map<String, List<String>> nics(Node value) {
         if (!(value instanceof MappingNode m)) {
             problem(line(value), "'nics' maps each node to its networks in NIC order, e.g. {node1: [wan, lan], node2: [lan]}");
             return null;
         }
-        Set<String> declared = new HashSet<>();
-        networks.forEach(n -> declared.add(n.name()));
         Map<String, List<String>> nics = new LinkedHashMap<>();
         boolean ok = true;
         for (NodeTuple t : m.getValue()) {
             String node = scalar(t.getKeyNode());
             int line = line(t.getKeyNode());
-            if (node == null || !nodeNames.contains(node)) {
-                problem(line, "unknown node '" + node + "' in nics: the topology has " + nodeRange(nodeNames.size()));
+            if (node == null) {
+                problem(line, "a key of nics is a node name, e.g. node1: [wan, lan]");
                 ok = false;
                 continue;
             }
@@ -322,19 +344,12 @@ public final class TopologyParser {
                 if (net == null) {
                     problem(line(item), "a NIC is a network name or {net: <name>}, e.g. node1: [wan, lan]");
                     ok = false;
-                } else if (!declared.contains(net)) {
-                    problem(line(item), "unknown network '" + net + "' in nics of " + node + ": "
-                            + (declared.isEmpty() ? "declare it under networks" : "declared networks are " + names(networks)));
-                    ok = false;
                 } else {
                     nets.add(net);
                 }
             }
-            if (nets.isEmpty() && ok) {
-                problem(line, node + " has no NICs: list at least one network, e.g. " + node + ": [" + networks.get(0).name() + "]");
-                ok = false;
-            }
             nics.put(node, nets);
+            nicLines.put(node, line);
         }
         return ok ? nics : null;
     }
