@@ -1,13 +1,9 @@
 package sh.antrieb.internal;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -151,31 +147,31 @@ public final class RecipeBuilds {
                 log.debug("sweep: superseded image build {} is still in use ({} is an overlay on it)", s.build(), user.get());
                 continue;
             }
-            try (FileChannel lockFile = FileChannel.open(cacheDir.resolve(s.build() + ".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
-                FileLock lock;
-                try {
-                    lock = lockFile.tryLock();
-                } catch (OverlappingFileLockException e) {
-                    lock = null;
+            // The build's own lock (cacheDir/<build>.lock, as ImageStore and StackImages take it): free unless it is being built.
+            Optional<AutoCloseable> lock;
+            try {
+                lock = new TemplateLocks(cacheDir).tryExclusive(s.build());
+            } catch (java.io.UncheckedIOException e) {
+                log.debug("sweep: cannot take the lock of image build {}: {}", s.build(), e.toString());
+                continue;
+            }
+            if (lock.isEmpty()) {
+                continue;
+            }
+            try (AutoCloseable held = lock.get()) {
+                log.info("sweep: deleting superseded image build {} (its recipe changed; nothing uses it)", s.build());
+                for (String v : s.poolVolumes()) {
+                    host.deleteVolume(v);
+                    deleted++;
                 }
-                if (lock == null) {
-                    continue; // being built or uploaded right now
-                }
-                try (FileLock held = lock) {
-                    log.info("sweep: deleting superseded image build {} (its recipe changed; nothing uses it)", s.build());
-                    for (String v : s.poolVolumes()) {
-                        host.deleteVolume(v);
+                for (String e : s.cacheEntries()) {
+                    if (!e.endsWith(".lock")) {
+                        FileTrees.delete(cacheDir.resolve(e));
                         deleted++;
-                    }
-                    for (String e : s.cacheEntries()) {
-                        if (!e.endsWith(".lock")) {
-                            FileTrees.delete(cacheDir.resolve(e));
-                            deleted++;
-                        }
                     }
                 }
                 Files.deleteIfExists(cacheDir.resolve(s.build() + ".lock"));
-            } catch (IOException | RuntimeException e) {
+            } catch (Exception e) {
                 log.warn("sweep: deleting superseded image build {} failed: {}", s.build(), e.getMessage());
             }
         }
