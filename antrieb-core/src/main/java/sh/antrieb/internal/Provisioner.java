@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 import org.slf4j.Logger;
@@ -425,32 +426,52 @@ public final class Provisioner {
 
     /** Waits until the node answers SSH with its pinned host key, or fails naming the node. */
     private void awaitSsh(String node, String domain, NodeChannel channel, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        long t0 = System.nanoTime();
-        long nextReport = t0 + 15_000_000_000L;
-        while (true) {
-            if (channel.tryConnect(Duration.ofSeconds(10))) {
-                log.info("{} answered SSH after {} ms", node, (System.nanoTime() - t0) / 1_000_000);
-                return;
-            }
-            if (!host.isDomainActive(domain)) {
-                throw new BootFailure(node + " stopped while booting (its VM is no longer running)");
-            }
-            long now = System.nanoTime();
-            if (now > deadline) {
-                throw new BootFailure(node + " did not answer SSH within " + timeout.toSeconds() + " s (" + accelerator
-                        + "); see its console below. Under TCG boots are slow: raise the boot timeout, or use a host with KVM");
-            }
-            if (now > nextReport) {
-                log.info("waiting for {} to answer SSH ({} s so far)", node, (now - t0) / 1_000_000_000L);
-                nextReport = now + 15_000_000_000L;
-            }
-            try {
-                Thread.sleep(200);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new BootFailure("interrupted while waiting for " + node);
-            }
+        Readiness.within(timeout).await(new SshAnswer(node, accelerator, () -> channel.tryConnect(SshAnswer.CONNECT_TIMEOUT),
+                () -> !host.isDomainActive(domain)));
+    }
+
+    /**
+     * A booting node, ready once it answers SSH ({@code connects}: one attempt of at most {@link #CONNECT_TIMEOUT});
+     * gone once its VM stopped ({@code vmStopped}). Its failures are {@link BootFailure}s naming the node.
+     */
+    record SshAnswer(String node, Accelerator accelerator, BooleanSupplier connects, BooleanSupplier vmStopped)
+            implements Readiness.Target {
+        static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+
+        @Override
+        public boolean probe() {
+            return connects.getAsBoolean();
+        }
+
+        @Override
+        public boolean gone() {
+            return vmStopped.getAsBoolean();
+        }
+
+        @Override
+        public RuntimeException stopped() {
+            return new BootFailure(node + " stopped while booting (its VM is no longer running)");
+        }
+
+        @Override
+        public RuntimeException timedOut(Duration timeout) {
+            return new BootFailure(node + " did not answer SSH within " + timeout.toSeconds() + " s (" + accelerator
+                    + "); see its console below. Under TCG boots are slow: raise the boot timeout, or use a host with KVM");
+        }
+
+        @Override
+        public RuntimeException interrupted() {
+            return new BootFailure("interrupted while waiting for " + node);
+        }
+
+        @Override
+        public void ready(Duration after) {
+            log.info("{} answered SSH after {} ms", node, after.toMillis());
+        }
+
+        @Override
+        public void waiting(Duration waited) {
+            log.info("waiting for {} to answer SSH ({} s so far)", node, waited.toSeconds());
         }
     }
 
