@@ -162,6 +162,18 @@ public final class LibvirtXml {
                 """.formatted(esc(name), capacityBytes, esc(backingPath));
     }
 
+    private static final java.util.regex.Pattern BACKING_PATH =
+            java.util.regex.Pattern.compile("<backingStore[^>]*>.*?<path>([^<]+)</path>", java.util.regex.Pattern.DOTALL);
+
+    /** The path of the backing file in a volume's XML as libvirt describes it (see {@link #overlayVolume}), or null. */
+    public static String backingPath(String volumeXml) {
+        if (volumeXml == null) {
+            return null;
+        }
+        java.util.regex.Matcher m = BACKING_PATH.matcher(volumeXml);
+        return m.find() ? m.group(1).trim() : null;
+    }
+
     /** A plain volume of {@code bytes} bytes, to upload a file into. */
     public static String rawVolume(String name, long bytes) {
         return """

@@ -36,7 +36,6 @@ public final class RecipeBuilds {
     /** Prefix of a base image's volumes in the libvirt pool. */
     static final String POOL_PREFIX = "antrieb-image-";
     private static final Pattern BUILD = Pattern.compile("(.+)-([0-9a-f]{12})");
-    private static final Pattern BACKING = Pattern.compile("<backingStore[^>]*>.*?<path>([^<]+)</path>", Pattern.DOTALL);
 
     private RecipeBuilds() {
     }
@@ -125,14 +124,13 @@ public final class RecipeBuilds {
         Map<String, String> pathOf = new HashMap<>();
         for (String v : volumes) {
             String path = host.volumePath(v);
-            String xml = host.volumeXml(v);
-            if (path == null || xml == null) {
+            if (path == null) {
                 continue;
             }
             pathOf.put(v, path);
-            Matcher m = BACKING.matcher(xml);
-            if (m.find()) {
-                backingOf.put(path, m.group(1).trim());
+            String backing = LibvirtXml.backingPath(host.volumeXml(v));
+            if (backing != null) {
+                backingOf.put(path, backing);
             }
         }
         int deleted = 0;

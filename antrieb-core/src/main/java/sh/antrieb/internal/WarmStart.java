@@ -132,16 +132,8 @@ public final class WarmStart {
 
     /** The host path of the image disk a template's disk volume is an overlay on; null when it has none or is gone. */
     String templateImageDisk(String diskVolume) {
-        String xml = host.volumeXml(diskVolume);
-        if (xml == null) {
-            return null;
-        }
-        java.util.regex.Matcher m = BACKING.matcher(xml);
-        return m.find() ? m.group(1).trim() : null;
+        return LibvirtXml.backingPath(host.volumeXml(diskVolume));
     }
-
-    private static final java.util.regex.Pattern BACKING =
-            java.util.regex.Pattern.compile("<backingStore[^>]*>.*?<path>([^<]+)</path>", java.util.regex.Pattern.DOTALL);
 
     /**
      * Deletes every template (of any VM size and NIC count, made by any process) whose nodes boot the image disk

@@ -112,4 +112,12 @@ class LibvirtXmlTest {
         assertThat(xpath.evaluate("/volume/target/format/@type", d)).isEqualTo("qcow2");
         assertThat(xpath.evaluate("/volume/capacity", d)).isEqualTo(Long.toString(20L << 30));
     }
+
+    @Test
+    void theBackingPathOfAnOverlayIsReadBackFromItsXml() {
+        assertThat(LibvirtXml.backingPath(LibvirtXml.overlayVolume("n1.qcow2", 1 << 20, "/pool/antrieb-image-debian12-ff771fec96d7.disk.qcow2")))
+                .isEqualTo("/pool/antrieb-image-debian12-ff771fec96d7.disk.qcow2");
+        assertThat(LibvirtXml.backingPath("<volume><name>plain</name><target><path>/pool/plain</path></target></volume>")).isNull();
+        assertThat(LibvirtXml.backingPath(null)).isNull();
+    }
 }

@@ -98,13 +98,23 @@ public final class CatalogService implements ImageStore.Extension {
 
     /**
      * The built-in images' builds of today's recipes, by cache name ({@code debian12}, {@code stack-podman}) to
-     * recipe hash: what the sweep keeps of the image cache ({@link sh.antrieb.internal.RecipeBuilds}).
+     * recipe hash: what the sweep keeps of the image cache ({@link sh.antrieb.internal.RecipeBuilds}). The recipes
+     * are resources of this jar, so they are hashed once, on the first sweep, not on every one.
      */
     public Map<String, String> currentBuilds() {
-        Map<String, String> out = new LinkedHashMap<>();
-        ImageStore.baseNames().forEach(b -> out.put(b, ImageStore.recipeHash(b)));
-        StackImages.RECIPES.keySet().forEach(s -> out.put(StackImages.cacheName(s), StackImages.hash(s)));
-        return out;
+        return CurrentBuilds.HASHES;
+    }
+
+    /** Holder of {@link #currentBuilds()}: made when first read. */
+    private static final class CurrentBuilds {
+        static final Map<String, String> HASHES;
+
+        static {
+            Map<String, String> out = new LinkedHashMap<>();
+            ImageStore.baseNames().forEach(b -> out.put(b, ImageStore.recipeHash(b)));
+            StackImages.RECIPES.keySet().forEach(s -> out.put(StackImages.cacheName(s), StackImages.hash(s)));
+            HASHES = java.util.Collections.unmodifiableMap(out);
+        }
     }
 
     /** The client's own namespace. */
