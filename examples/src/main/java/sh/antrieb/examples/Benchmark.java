@@ -49,6 +49,7 @@ public final class Benchmark {
                 System.out.printf("3 nodes / 1 node (p50): %.2fx%n", (double) median(three) / median(one));
                 System.out.printf("first `true` on every node right after provision, 1 node : %s%n", stats(oneFirst, "ms"));
                 System.out.printf("first `true` on every node right after provision, 3 nodes: %s%n", stats(threeFirst, "ms"));
+                nodeToNode(antrieb, 20);
             }
 
             try (Cluster cluster = antrieb.provision("debian12")) {
@@ -106,6 +107,25 @@ public final class Benchmark {
             }
         }
         return ms;
+    }
+
+    /**
+     * Times {@code ssh node2 true} from node1 inside the guest, {@code runs} times one after the other, right
+     * after provision (the first is what a runbook's first cross-node command waits for) and then steady; the
+     * times are taken in the guest ({@code date +%s%N}), so the exec round trip is not in them.
+     */
+    private static void nodeToNode(Antrieb antrieb, int runs) {
+        try (Cluster c = antrieb.provision(ClusterSpec.of("debian12 x2"))) {
+            String loop = "for i in $(seq " + runs + "); do s=$(date +%s%N); ssh -o BatchMode=yes node2 true || exit 1; "
+                    + "e=$(date +%s%N); echo $(( (e - s) / 1000000 )); done";
+            ExecResult r = c.exec("node1", loop);
+            if (r.exitCode() != 0) {
+                throw new IllegalStateException("ssh node2 true failed: " + r.stderr());
+            }
+            List<Long> ms = r.stdout().lines().map(Long::parseLong).toList();
+            System.out.printf("`ssh node2 true` from node1 (in-guest), first after provision: %d ms, then: %s%n",
+                    ms.get(0), stats(ms.subList(1, ms.size()), "ms"));
+        }
     }
 
     private static List<Long> opensshBaseline(Cluster cluster, int runs) throws IOException, InterruptedException {
