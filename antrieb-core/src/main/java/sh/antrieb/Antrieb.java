@@ -82,6 +82,22 @@ public final class Antrieb implements AutoCloseable {
     /** A warm-start template not restored from for this long is deleted: 7 days. */
     public static final Duration DEFAULT_TEMPLATE_UNUSED_FOR = Duration.ofDays(7);
 
+    // The environment variables a client reads when its builder is not told otherwise: the one place they are
+    // named. The MCP server's --help lists them from here.
+
+    /** Environment variable naming the libvirt URI when the builder gets none: {@value}. */
+    public static final String LIBVIRT_URI_ENV = "ANTRIEB_LIBVIRT_URI";
+    /** Environment variable naming the image cache when the builder gets none: {@value}. */
+    public static final String IMAGE_CACHE_ENV = "ANTRIEB_IMAGE_CACHE";
+    /** Environment variable naming the catalog's directory when the builder gets none: {@value}. */
+    public static final String CATALOG_DIR_ENV = "ANTRIEB_CATALOG";
+    /** Environment variable naming the client's namespace when the builder gets none: {@value}. */
+    public static final String NAMESPACE_ENV = "ANTRIEB_NAMESPACE";
+    /** Environment variable turning warm start off when the builder is not told: {@value}; only {@code true} (any case) leaves it on. */
+    public static final String WARM_START_ENV = "ANTRIEB_WARM_START";
+    /** Environment variable setting the warm-start templates' pool budget in MiB (0: no limit) when the builder gets none: {@value}. */
+    public static final String TEMPLATE_POOL_MB_ENV = "ANTRIEB_TEMPLATE_POOL_MB";
+
     private static final Logger log = LoggerFactory.getLogger(Antrieb.class);
     private static final Duration SWEEP_INTERVAL = Duration.ofSeconds(30);
 
@@ -130,7 +146,7 @@ public final class Antrieb implements AutoCloseable {
         return t;
     }
 
-    /** A client for libvirt on this machine ({@link #DEFAULT_LIBVIRT_URI}, or {@code ANTRIEB_LIBVIRT_URI}). */
+    /** A client for libvirt on this machine ({@link #DEFAULT_LIBVIRT_URI}, or {@link #LIBVIRT_URI_ENV}). */
     public static Antrieb local() {
         return builder().build();
     }
@@ -381,13 +397,13 @@ public final class Antrieb implements AutoCloseable {
             settings = s.toBuilder();
         }
 
-        /** The libvirt URI (default {@link #DEFAULT_LIBVIRT_URI}, or {@code ANTRIEB_LIBVIRT_URI}). */
+        /** The libvirt URI (default {@link #DEFAULT_LIBVIRT_URI}, or {@link #LIBVIRT_URI_ENV}). */
         public Builder uri(URI uri) {
             settings.uri(uri);
             return this;
         }
 
-        /** Where built images are cached on this machine (default {@link #DEFAULT_IMAGE_CACHE}, or {@code ANTRIEB_IMAGE_CACHE}). */
+        /** Where built images are cached on this machine (default {@link #DEFAULT_IMAGE_CACHE}, or {@link #IMAGE_CACHE_ENV}). */
         public Builder imageCache(Path dir) {
             settings.imageCache(dir);
             return this;
@@ -472,7 +488,7 @@ public final class Antrieb implements AutoCloseable {
             return this;
         }
 
-        /** Where the catalog keeps saved artifacts (default {@code ANTRIEB_CATALOG}, else {@link #DEFAULT_CATALOG_DIR}). */
+        /** Where the catalog keeps saved artifacts (default {@link #CATALOG_DIR_ENV}, else {@link #DEFAULT_CATALOG_DIR}). */
         public Builder catalogDir(Path dir) {
             this.catalogDir = java.util.Objects.requireNonNull(dir, "dir");
             return this;
@@ -480,7 +496,7 @@ public final class Antrieb implements AutoCloseable {
 
         /**
          * This client's namespace: where {@link Antrieb#catalog()} and {@link Cluster#saveImage} save, and where
-         * unqualified saved image names are looked up (default {@code ANTRIEB_NAMESPACE}, else the local user name).
+         * unqualified saved image names are looked up (default {@link #NAMESPACE_ENV}, else the local user name).
          */
         public Builder namespace(String namespace) {
             this.namespace = namespace;
@@ -490,7 +506,7 @@ public final class Antrieb implements AutoCloseable {
         /**
          * Whether nodes start from a saved, booted guest (a warm-start template per image, VM size and NIC count,
          * made on first use with one ordinary boot) instead of booting (default {@value #DEFAULT_WARM_START}, or
-         * {@code ANTRIEB_WARM_START}). A node that does not come up from a template is booted instead.
+         * {@link #WARM_START_ENV}). A node that does not come up from a template is booted instead.
          */
         public Builder warmStart(boolean warmStart) {
             settings.warmStart(warmStart);
@@ -499,7 +515,7 @@ public final class Antrieb implements AutoCloseable {
 
         /**
          * What the sweep keeps of the warm-start templates on this host: at most {@code poolBytes} of them on disk
-         * (0: no limit; default {@link #DEFAULT_TEMPLATE_POOL_BYTES}, or {@code ANTRIEB_TEMPLATE_POOL_MB}), the
+         * (0: no limit; default {@link #DEFAULT_TEMPLATE_POOL_BYTES}, or {@link #TEMPLATE_POOL_MB_ENV}), the
          * {@code perImage} most recently used per image (default {@value #DEFAULT_TEMPLATES_PER_IMAGE}), none unused
          * for longer than {@code unusedFor} (default {@link #DEFAULT_TEMPLATE_UNUSED_FOR}). Templates of
          * deleted images and second templates of one key go anyway; one a restore runs from never does. The

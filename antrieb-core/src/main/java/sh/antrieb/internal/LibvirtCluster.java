@@ -338,37 +338,22 @@ public final class LibvirtCluster implements Cluster {
         public void awaitUp(String node) {
             String domain = label.name(node);
             Member m = member(node);
-            Duration timeout = settings.bootTimeoutFor(accelerator);
-            long t0 = System.nanoTime();
-            long deadline = t0 + timeout.toNanos();
-            String why = null;
-            while (why == null) {
-                if (m.channel().tryConnect(Duration.ofSeconds(10))) {
-                    log.info("{} answered SSH {} ms after powerOn", node, (System.nanoTime() - t0) / 1_000_000);
-                    m.channel().prepareAgent();
-                    poweredOff.remove(node);
-                    return;
-                }
-                if (!isOpen()) {
-                    throw new ClusterExpiredException(id(), closeReason);
-                }
-                if (!host.isDomainActive(domain)) {
-                    why = "its VM stopped while booting";
-                } else if (System.nanoTime() > deadline) {
-                    why = "it did not answer SSH within " + timeout.toSeconds() + " s (" + accelerator + ")";
-                } else {
-                    try {
-                        Thread.sleep(200);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        why = "interrupted while waiting for it";
-                    }
-                }
-            }
-            String console = consoleTail(node, 30);
-            host.destroyDomain(domain);
-            throw new sh.antrieb.ProvisionException(node + " of cluster " + id() + " did not come up after powerOn: " + why
-                    + "; it is powered off again (powerOn retries). See its console below", Map.of(node, console), null);
+            Readiness.within(settings.bootTimeoutFor(accelerator)).await(new PowerOnAnswer(accelerator,
+                    () -> m.channel().tryConnect(Provisioner.SshAnswer.CONNECT_TIMEOUT),
+                    () -> !isOpen(),
+                    () -> !host.isDomainActive(domain),
+                    () -> new ClusterExpiredException(id(), closeReason),
+                    why -> {
+                        String console = consoleTail(node, 30);
+                        host.destroyDomain(domain);
+                        return new sh.antrieb.ProvisionException(node + " of cluster " + id() + " did not come up after powerOn: "
+                                + why + "; it is powered off again (powerOn retries). See its console below", Map.of(node, console), null);
+                    },
+                    after -> {
+                        log.info("{} answered SSH {} ms after powerOn", node, after.toMillis());
+                        m.channel().prepareAgent();
+                        poweredOff.remove(node);
+                    }));
         }
 
         @Override

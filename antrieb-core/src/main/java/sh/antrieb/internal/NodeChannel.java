@@ -425,20 +425,18 @@ public final class NodeChannel implements AutoCloseable {
      * would otherwise wait for TCP to give up.
      */
     public synchronized void reset() {
-        if (agent != null) {
-            agent.close();
-            agent = null;
-        }
-        if (session != null) {
-            session.close(true);
-            session = null;
-        }
+        dropSession();
         agentTriedOn = null;
     }
 
     @Override
     public synchronized void close() {
         closed = true;
+        dropSession();
+    }
+
+    /** Closes the exec agent and the session at once (what runs over them ends with exit code -1). */
+    private synchronized void dropSession() {
         if (agent != null) {
             agent.close();
             agent = null;

@@ -323,13 +323,29 @@ public final class Provisioner {
         return warm.template(key, what, () -> buildTemplate(image, size, nics, key)).orElse(null);
     }
 
+    /** How long arming a template node (installing the exec agent, settling the guest) may take. */
+    static final Duration TEMPLATE_ARM_TIMEOUT = Duration.ofMinutes(6);
+    /** What saving an armed template node's memory and disk may take, with room to spare. */
+    static final Duration TEMPLATE_SAVE_TIME = Duration.ofMinutes(2);
+
+    /**
+     * The TTL of the cluster that makes a warm-start template: the node's boot (up to {@code bootTimeout}),
+     * arming it ({@link #TEMPLATE_ARM_TIMEOUT}) and saving it ({@link #TEMPLATE_SAVE_TIME}); 10 minutes with the
+     * KVM boot timeout. Like a stack image's build node it is the library's own, so the client's TTL limit does not
+     * apply; it only bounds how long a template build that hangs keeps its node.
+     */
+    static Duration templateTtl(Duration bootTimeout) {
+        return bootTimeout.plus(TEMPLATE_ARM_TIMEOUT).plus(TEMPLATE_SAVE_TIME);
+    }
+
     /**
      * Boots a template node (one node, {@code nics} NICs), arms it and saves it. Returns the names of the
      * save image and disk volumes; a failure leaves neither.
      */
     private String[] buildTemplate(BootImage image, VmSize size, int nics, String key) {
         String[] names = WarmStart.newNames(key);
-        ClusterSpec.Builder b = ClusterSpec.builder().nodes(image.name()).vmSize(size).ttl(Duration.ofMinutes(10));
+        Duration ttl = templateTtl(settings.bootTimeoutFor(accelerator));
+        ClusterSpec.Builder b = ClusterSpec.builder().nodes(image.name()).vmSize(size).ttl(ttl);
         if (nics > 2) {
             List<String> nets = new ArrayList<>();
             for (int k = 1; k < nics; k++) {
@@ -338,14 +354,14 @@ public final class Provisioner {
             }
             b.nics("node1", nets);
         }
-        ClusterLabel label = ClusterLabel.create(Instant.now().plus(Duration.ofMinutes(10)));
+        ClusterLabel label = ClusterLabel.create(Instant.now().plus(ttl));
         LibvirtCluster tc = null;
         boolean saved = false;
         try {
             tc = build(b.build(), label, size, List.of(image.name()), Map.of(image.name(), image), Instant.now(),
                     System.nanoTime(), c -> { }, names);
             NodeChannel channel = tc.member("node1").channel();
-            sh.antrieb.ExecResult armed = channel.exec(WarmStart.ARM, Map.of("ANTRIEB_AGENT", ExecAgent.SOURCE), Duration.ofMinutes(6));
+            sh.antrieb.ExecResult armed = channel.exec(WarmStart.ARM, Map.of("ANTRIEB_AGENT", ExecAgent.SOURCE), TEMPLATE_ARM_TIMEOUT);
             if (armed.exitCode() != 0 || !armed.stdout().contains("armed")) {
                 throw new AntriebException("arming the template failed (exit " + armed.exitCode() + "): "
                         + armed.stderr().strip() + " " + armed.stdout().strip());

@@ -35,19 +35,10 @@ public record Settings(URI uri, Path imageCache, int maxConcurrentClusters, Dura
                        Duration defaultTtl, Duration maxTtl, int maxNodes, VmSize defaultVmSize,
                        Duration execTimeout, long outputLimit, Duration bootTimeout, Accelerator accelerator,
                        List<Integer> egressPorts, boolean warmStart, TemplatePolicy.Budget templateBudget) {
-    /** Environment variable overriding {@link #uri()}. */
-    public static final String LIBVIRT_URI_ENV = "ANTRIEB_LIBVIRT_URI";
-    /** Environment variable overriding {@link #imageCache()}. */
-    public static final String IMAGE_CACHE_ENV = "ANTRIEB_IMAGE_CACHE";
-    /** Environment variable overriding {@link #warmStart()}: only {@code true} (any case) leaves it on. */
-    public static final String WARM_START_ENV = "ANTRIEB_WARM_START";
-    /** Environment variable overriding the pool size of {@link #templateBudget()}, in MiB (0: no limit). */
-    public static final String TEMPLATE_POOL_MB_ENV = "ANTRIEB_TEMPLATE_POOL_MB";
-
     /**
-     * {@link Antrieb}'s defaults, with overrides from the environment ({@code ANTRIEB_LIBVIRT_URI},
-     * {@code ANTRIEB_IMAGE_CACHE}, {@code ANTRIEB_WARM_START=false}, {@code ANTRIEB_TEMPLATE_POOL_MB}: the warm-start
-     * templates' pool budget).
+     * {@link Antrieb}'s defaults, with overrides from the environment ({@link Antrieb#LIBVIRT_URI_ENV},
+     * {@link Antrieb#IMAGE_CACHE_ENV}, {@link Antrieb#WARM_START_ENV}{@code =false}, {@link Antrieb#TEMPLATE_POOL_MB_ENV}:
+     * the warm-start templates' pool budget).
      */
     public static Settings defaults() {
         return defaults(System.getenv());
@@ -56,25 +47,25 @@ public record Settings(URI uri, Path imageCache, int maxConcurrentClusters, Dura
     /** {@link #defaults()} with the environment {@code env} instead of the process's; for tests. */
     static Settings defaults(Map<String, String> env) {
         Builder b = new Builder();
-        String uri = env.get(LIBVIRT_URI_ENV);
+        String uri = env.get(Antrieb.LIBVIRT_URI_ENV);
         if (uri != null && !uri.isBlank()) {
             b.uri(URI.create(uri));
         }
-        String cache = env.get(IMAGE_CACHE_ENV);
+        String cache = env.get(Antrieb.IMAGE_CACHE_ENV);
         if (cache != null && !cache.isBlank()) {
             b.imageCache(Path.of(cache));
         }
-        String warm = env.get(WARM_START_ENV);
+        String warm = env.get(Antrieb.WARM_START_ENV);
         if (warm != null && !warm.isBlank()) {
             b.warmStart(Boolean.parseBoolean(warm));
         }
-        String pool = env.get(TEMPLATE_POOL_MB_ENV);
+        String pool = env.get(Antrieb.TEMPLATE_POOL_MB_ENV);
         if (pool != null && !pool.isBlank()) {
             TemplatePolicy.Budget budget = TemplatePolicy.Budget.DEFAULT;
             try {
                 b.templateBudget(new TemplatePolicy.Budget(Long.parseLong(pool.strip()) << 20, budget.perImage(), budget.unusedFor()));
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(TEMPLATE_POOL_MB_ENV + " must be a number of MiB (0: no limit), not '" + pool + "'", e);
+                throw new IllegalArgumentException(Antrieb.TEMPLATE_POOL_MB_ENV + " must be a number of MiB (0: no limit), not '" + pool + "'", e);
             }
         }
         return b.build();

@@ -16,7 +16,7 @@ import sh.antrieb.Accelerator;
 /** The readiness wait against a fake probe and a fake clock: no VM, no real sleeping. */
 class ReadinessTest {
     /** Time moves only when the wait sleeps or a probe takes time. */
-    private static final class FakeClock implements Readiness.Clock {
+    static final class FakeClock implements Readiness.Clock {
         long now = 1_000_000_000_000L;
         final List<Duration> sleeps = new ArrayList<>();
         boolean interruptOnSleep;

@@ -86,7 +86,7 @@ public final class AntriebExtension implements BeforeAllCallback, BeforeEachCall
             return ConditionEvaluationResult.enabled("Antrieb tests fail on a host without virtualization");
         }
         try {
-            SharedClient.of(context).source();
+            SharedClient.of(context).provisioner();
             return ConditionEvaluationResult.enabled("this host can run VMs");
         } catch (HostNotReadyException e) {
             return ConditionEvaluationResult.disabled("Antrieb: this host cannot run VMs, and the test class asked to be "
@@ -194,7 +194,7 @@ public final class AntriebExtension implements BeforeAllCallback, BeforeEachCall
         ScopedClusters scope = ScopedClusters.of(context);
         Cluster cluster;
         try {
-            cluster = SharedClient.of(context).source().provision(spec);
+            cluster = SharedClient.of(context).provisioner().provision(spec);
         } catch (HostNotReadyException e) {
             if (skipsWithoutVirtualization(context)) {
                 throw new TestAbortedException("Antrieb: this host cannot run VMs, and the test class asked to be skipped "

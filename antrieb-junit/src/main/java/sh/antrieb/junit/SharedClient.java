@@ -35,15 +35,15 @@ final class SharedClient implements AutoCloseable, ExtensionContext.Store.Closea
     static final String MAX_CLUSTERS_PARAMETER = "antrieb.maxConcurrentClusters";
     static final String QUEUE_TIMEOUT_PARAMETER = "antrieb.queueTimeoutSeconds";
     static final String URI_PARAMETER = "antrieb.libvirt.uri";
-    /** Internal: a {@link ClusterSource} class of this package to use instead of a real client (tests). */
-    static final String SOURCE_PARAMETER = "antrieb.junit.clusterSource";
+    /** Internal: a {@link ClusterProvisioner} class of this package to use instead of a real client (tests). */
+    static final String PROVISIONER_PARAMETER = "antrieb.junit.provisioner";
     /** The core's default: one test run holds what one client holds. */
     static final int DEFAULT_MAX_CLUSTERS = Antrieb.DEFAULT_MAX_CONCURRENT_CLUSTERS;
     /** Unlike the core (fail at once): parallel test classes queue for a slot. */
     static final long DEFAULT_QUEUE_TIMEOUT_SECONDS = 600;
 
     private final Function<String, Optional<String>> config;
-    private ClusterSource source;
+    private ClusterProvisioner provisioner;
     private HostNotReadyException failure;
     private boolean closed;
 
@@ -59,12 +59,12 @@ final class SharedClient implements AutoCloseable, ExtensionContext.Store.Closea
     }
 
     /**
-     * The connected source, connecting on first call.
+     * The connected provisioner, connecting on first call.
      *
      * @throws HostNotReadyException with the set-up step when this host cannot run VMs; every later call
      *                               fails the same way without trying again
      */
-    synchronized ClusterSource source() {
+    synchronized ClusterProvisioner provisioner() {
         if (closed) {
             throw new IllegalStateException("the Antrieb client of this test run is closed");
         }
@@ -72,32 +72,32 @@ final class SharedClient implements AutoCloseable, ExtensionContext.Store.Closea
             // A new exception per caller (each failing test gets its own), with the same message and cause.
             throw new HostNotReadyException(failure.getMessage(), failure.getCause());
         }
-        if (source == null) {
+        if (provisioner == null) {
             try {
-                source = connect();
+                provisioner = connect();
             } catch (HostNotReadyException e) {
                 failure = e;
                 throw e;
             }
         }
-        return source;
+        return provisioner;
     }
 
-    private ClusterSource connect() {
-        Optional<String> custom = config.apply(SOURCE_PARAMETER);
+    private ClusterProvisioner connect() {
+        Optional<String> custom = config.apply(PROVISIONER_PARAMETER);
         if (custom.isPresent()) {
             Class<?> type = ReflectionSupport.tryToLoadClass(custom.get()).toOptional()
-                    .filter(ClusterSource.class::isAssignableFrom)
-                    .orElseThrow(() -> new ExtensionConfigurationException(SOURCE_PARAMETER + ": " + custom.get()
-                            + " is not a cluster source of package " + SharedClient.class.getPackageName()));
-            return (ClusterSource) ReflectionSupport.newInstance(type);
+                    .filter(ClusterProvisioner.class::isAssignableFrom)
+                    .orElseThrow(() -> new ExtensionConfigurationException(PROVISIONER_PARAMETER + ": " + custom.get()
+                            + " is not a ClusterProvisioner of package " + SharedClient.class.getPackageName()));
+            return (ClusterProvisioner) ReflectionSupport.newInstance(type);
         }
         Antrieb.Builder builder = Antrieb.builder()
                 .maxConcurrentClusters(intParameter(MAX_CLUSTERS_PARAMETER, DEFAULT_MAX_CLUSTERS))
                 .queueTimeout(Duration.ofSeconds(intParameter(QUEUE_TIMEOUT_PARAMETER, DEFAULT_QUEUE_TIMEOUT_SECONDS)));
         config.apply(URI_PARAMETER).filter(s -> !s.isBlank()).map(String::trim).map(URI::create).ifPresent(builder::uri);
         Antrieb antrieb = builder.build();
-        return new ClusterSource() {
+        return new ClusterProvisioner() {
             @Override
             public Cluster provision(ClusterSpec spec) {
                 return antrieb.provision(spec);
@@ -130,9 +130,9 @@ final class SharedClient implements AutoCloseable, ExtensionContext.Store.Closea
     @Override
     public synchronized void close() {
         closed = true;
-        if (source != null) {
-            source.close();
-            source = null;
+        if (provisioner != null) {
+            provisioner.close();
+            provisioner = null;
         }
     }
 }

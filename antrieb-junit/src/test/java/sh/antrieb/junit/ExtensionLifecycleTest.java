@@ -32,7 +32,7 @@ import sh.antrieb.LimitExceededException;
 import sh.antrieb.ProvisionException;
 
 /**
- * The extension's lifecycle, run through the JUnit Platform with an in-memory cluster source: which
+ * The extension's lifecycle, run through the JUnit Platform with an in-memory provisioner: which
  * scope each cluster lives in, that it is always destroyed, and what a failure report holds. The same
  * behaviour with real VMs is covered by the {@code *IT} classes.
  */
@@ -320,7 +320,7 @@ class ExtensionLifecycleTest {
         EngineExecutionResults r = Kit.fake().run(StaticFieldFixture.class);
         r.testEvents().assertStatistics(s -> s.succeeded(2).failed(0));
         assertThat(SEEN).hasSize(2).containsOnly("fake1");
-        assertThat(FakeClusterSource.events()).containsExactly("source created", "provision fake1 [debian12 x2]", "close fake1", "source closed");
+        assertThat(FakeProvisioner.events()).containsExactly("fake provisioner created", "provision fake1 [debian12 x2]", "close fake1", "fake provisioner closed");
     }
 
     @Test
@@ -328,7 +328,7 @@ class ExtensionLifecycleTest {
         EngineExecutionResults r = Kit.fake().run(InstanceFieldFixture.class);
         r.testEvents().assertStatistics(s -> s.succeeded(2));
         assertThat(SEEN).doesNotHaveDuplicates().hasSize(2);
-        List<String> events = FakeClusterSource.events();
+        List<String> events = FakeProvisioner.events();
         assertThat(events).containsSubsequence("provision fake1 [debian12]", "close fake1", "provision fake2 [debian12]", "close fake2");
     }
 
@@ -338,9 +338,9 @@ class ExtensionLifecycleTest {
         r.testEvents().assertStatistics(s -> s.succeeded(1));
         assertThat(SEEN).containsExactly("beforeAll fake1", "beforeEach fake2 2", "test fake3 3 fake4 1", "afterAll open=true");
         // test-scoped clusters go when the test ends, the @BeforeAll one when the class ends
-        assertThat(FakeClusterSource.events()).containsSubsequence("provision fake4 [debian12]", "close fake4", "close fake1", "source closed");
-        assertThat(FakeClusterSource.events()).containsSubsequence("close fake2", "close fake1");
-        assertThat(FakeClusterSource.events()).containsSubsequence("close fake3", "close fake1");
+        assertThat(FakeProvisioner.events()).containsSubsequence("provision fake4 [debian12]", "close fake4", "close fake1", "fake provisioner closed");
+        assertThat(FakeProvisioner.events()).containsSubsequence("close fake2", "close fake1");
+        assertThat(FakeProvisioner.events()).containsSubsequence("close fake3", "close fake1");
     }
 
     @Test
@@ -348,7 +348,7 @@ class ExtensionLifecycleTest {
         EngineExecutionResults r = Kit.fake().run(NestedFixture.class);
         r.testEvents().assertStatistics(s -> s.succeeded(2));
         assertThat(SEEN).containsExactlyInAnyOrder("outer fake1", "inner fake1 fake2");
-        assertThat(FakeClusterSource.events()).containsSubsequence("provision fake2 [debian12]", "close fake2", "close fake1");
+        assertThat(FakeProvisioner.events()).containsSubsequence("provision fake2 [debian12]", "close fake2", "close fake1");
     }
 
     @Test
@@ -356,7 +356,7 @@ class ExtensionLifecycleTest {
         EngineExecutionResults r = Kit.fake().outputDir(reports).run(FailingBeforeAllFixture.class);
         r.containerEvents().assertStatistics(s -> s.failed(1));
         assertThat(SEEN).containsExactly("fake1");
-        assertThat(FakeClusterSource.events()).contains("close fake1");
+        assertThat(FakeProvisioner.events()).contains("close fake1");
         Throwable failure = Kit.failureOf(r, "FailingBeforeAllFixture");
         assertThat(failure).isInstanceOf(AssertionError.class).hasMessageContaining("Expecting the command to succeed");
         assertThat(failure.getSuppressed()).singleElement().isInstanceOf(ClusterReport.class);
@@ -414,7 +414,7 @@ class ExtensionLifecycleTest {
         assertThat(r.allEvents().reportingEntryPublished().stream()
                 .map(e -> e.getRequiredPayload(ReportEntry.class).getKeyValuePairs().get("antrieb.report")))
                 .contains(file.getPath().toAbsolutePath().toString());
-        assertThat(FakeClusterSource.events()).contains("close fake1", "close fake2", "close fake3");
+        assertThat(FakeProvisioner.events()).contains("close fake1", "close fake2", "close fake3");
     }
 
     @Test
@@ -433,7 +433,7 @@ class ExtensionLifecycleTest {
         EngineExecutionResults r = Kit.fake().outputDir(reports).run(AbortedFixture.class);
         r.testEvents().assertStatistics(s -> s.aborted(1));
         assertThat(Kit.files(r)).isEmpty();
-        assertThat(FakeClusterSource.events()).contains("close fake1");
+        assertThat(FakeProvisioner.events()).contains("close fake1");
     }
 
     @Test
@@ -461,7 +461,7 @@ class ExtensionLifecycleTest {
     private static AbstractThrowableAssert<?, ? extends Throwable> assertFailsTheClassWithoutAnyCluster(Class<?> fixture) {
         EngineExecutionResults r = Kit.fake().run(fixture);
         r.testEvents().assertStatistics(s -> s.started(0));
-        assertThat(FakeClusterSource.events()).noneMatch(e -> e.startsWith("provision"));
+        assertThat(FakeProvisioner.events()).noneMatch(e -> e.startsWith("provision"));
         return assertThat(Kit.failureOf(r, fixture.getSimpleName())).isInstanceOf(ExtensionConfigurationException.class);
     }
 
@@ -473,7 +473,7 @@ class ExtensionLifecycleTest {
                 .hasMessageStartingWith("@AntriebCluster on field ProvisionFailuresFixture.lab: no saved network @team/isolated-lan: save it first")
                 .cause().isInstanceOfSatisfying(CatalogException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_FOUND));
         // The class's own cluster was made and is gone with the class.
-        assertThat(FakeClusterSource.events()).containsExactly("source created", "provision fake1 [debian12]", "close fake1", "source closed");
+        assertThat(FakeProvisioner.events()).containsExactly("fake provisioner created", "provision fake1 [debian12]", "close fake1", "fake provisioner closed");
     }
 
     @Test
@@ -500,7 +500,7 @@ class ExtensionLifecycleTest {
                         + "limit of 2 concurrent clusters reached")
                 .hasMessageContaining("configuration parameter " + SharedClient.MAX_CLUSTERS_PARAMETER)
                 .cause().isInstanceOf(LimitExceededException.class);
-        assertThat(FakeClusterSource.events()).noneMatch(e -> e.startsWith("provision"));
+        assertThat(FakeProvisioner.events()).noneMatch(e -> e.startsWith("provision"));
     }
 
     @Test
@@ -515,19 +515,19 @@ class ExtensionLifecycleTest {
         EngineExecutionResults r = Kit.fake().run(WithoutClassAnnotationFixture.class);
         r.testEvents().assertStatistics(s -> s.succeeded(1));
         assertThat(SEEN).singleElement().asString().matches("fake\\d fake\\d fake\\d");
-        assertThat(FakeClusterSource.events()).filteredOn(e -> e.startsWith("provision")).hasSize(3);
-        assertThat(FakeClusterSource.events()).filteredOn(e -> e.startsWith("close")).hasSize(3);
+        assertThat(FakeProvisioner.events()).filteredOn(e -> e.startsWith("provision")).hasSize(3);
+        assertThat(FakeProvisioner.events()).filteredOn(e -> e.startsWith("close")).hasSize(3);
     }
 
     @Test
     void theClientIsCreatedOnFirstUseOnlyAndOncePerRun() {
         Kit.fake().run(NoClustersFixture.class).testEvents().assertStatistics(s -> s.succeeded(1));
-        assertThat(FakeClusterSource.events()).isEmpty();
+        assertThat(FakeProvisioner.events()).isEmpty();
 
         Kit.fake().run(StaticFieldFixture.class, InstanceFieldFixture.class, NoClustersFixture.class)
                 .testEvents().assertStatistics(s -> s.succeeded(5));
-        assertThat(FakeClusterSource.events()).filteredOn("source created"::equals).hasSize(1);
-        assertThat(FakeClusterSource.events()).last().isEqualTo("source closed");
+        assertThat(FakeProvisioner.events()).filteredOn("fake provisioner created"::equals).hasSize(1);
+        assertThat(FakeProvisioner.events()).last().isEqualTo("fake provisioner closed");
     }
 
     @Test
@@ -541,8 +541,8 @@ class ExtensionLifecycleTest {
                 .run(ParallelA.class, ParallelB.class);
         r.testEvents().assertStatistics(s -> s.succeeded(2));
         assertThat(SEEN).hasSize(2).doesNotHaveDuplicates();
-        assertThat(FakeClusterSource.maxOpen()).isEqualTo(2);
-        assertThat(FakeClusterSource.events()).filteredOn("source created"::equals).hasSize(1);
+        assertThat(FakeProvisioner.maxOpen()).isEqualTo(2);
+        assertThat(FakeProvisioner.events()).filteredOn("fake provisioner created"::equals).hasSize(1);
     }
 
     @Test

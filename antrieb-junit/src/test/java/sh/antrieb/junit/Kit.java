@@ -41,10 +41,10 @@ final class Kit {
         parameters.put(FIXTURES, "true");
     }
 
-    /** A run with the in-memory cluster source. */
+    /** A run with the in-memory provisioner. */
     static Kit fake() {
-        FakeClusterSource.reset();
-        return new Kit().parameter(SharedClient.SOURCE_PARAMETER, FakeClusterSource.class.getName());
+        FakeProvisioner.reset();
+        return new Kit().parameter(SharedClient.PROVISIONER_PARAMETER, FakeProvisioner.class.getName());
     }
 
     /** A run with the real client (configured through {@link #parameter}). */

@@ -29,7 +29,7 @@ import io.modelcontextprotocol.spec.McpSchema;
 import sh.antrieb.Antrieb;
 import sh.antrieb.mcp.internal.AntriebTools;
 import sh.antrieb.mcp.internal.ClusterRegistry;
-import sh.antrieb.mcp.internal.ClusterSource;
+import sh.antrieb.mcp.internal.AntriebBackend;
 import sh.antrieb.mcp.internal.DashServlet;
 import sh.antrieb.mcp.internal.DashSessions;
 import sh.antrieb.mcp.internal.HttpEndpoint;
@@ -83,7 +83,7 @@ public final class AntriebMcpServer implements AutoCloseable {
     private final AntriebTools tools;
     private final ServerMetrics metrics;
     private final ClusterRegistry clusters;
-    private final ClusterSource source;
+    private final AntriebBackend backend;
     private final List<String> allowedOrigins;
     private final List<String> allowedHosts;
     private final List<AutoCloseable> running = new CopyOnWriteArrayList<>();
@@ -96,22 +96,22 @@ public final class AntriebMcpServer implements AutoCloseable {
         this.keys = ApiKeyStore.open(b.stateDir, b.limits);
         this.commandLog = new CommandLog(b.stateDir);
         this.validationRuns = new ValidationRuns(b.stateDir);
-        this.source = b.source;
+        this.backend = b.backend;
         this.clusters = new ClusterRegistry();
         this.metrics = new ServerMetrics(clusters);
-        this.tools = new AntriebTools(b.source, clusters, commandLog, validationRuns, b.limits, b.model, metrics);
+        this.tools = new AntriebTools(b.backend, clusters, commandLog, validationRuns, b.limits, b.model, metrics);
         this.allowedOrigins = List.copyOf(b.allowedOrigins);
         this.allowedHosts = List.copyOf(b.allowedHosts);
     }
 
     /** A builder for a server on top of {@code antrieb}. */
     public static Builder builder(Antrieb antrieb) {
-        return new Builder(ClusterSource.of(Objects.requireNonNull(antrieb, "antrieb")));
+        return new Builder(AntriebBackend.of(Objects.requireNonNull(antrieb, "antrieb")));
     }
 
-    /** A builder over any source of clusters: for tests that boot no VMs. */
-    static Builder builder(ClusterSource source) {
-        return new Builder(source);
+    /** A builder over any backend: for tests that boot no VMs. */
+    static Builder builder(AntriebBackend backend) {
+        return new Builder(backend);
     }
 
     /** The API keys and accounts of this server. */
@@ -231,7 +231,7 @@ public final class AntriebMcpServer implements AutoCloseable {
                 new HttpEndpoint.Mount("mcp", transport, List.of(HttpEndpoint.PATH), List.of(security, new JsonRpcFilter(mapper, MAX_MESSAGE_BYTES))),
                 new HttpEndpoint.Mount("metrics", new MetricsServlet(metrics), List.of(MetricsServlet.PATH), List.of(security)),
                 // The dashboard signs in with a key once and then goes by its session cookie; it checks Origin/Host itself.
-                new HttpEndpoint.Mount("dash", new DashServlet(new DashSessions(keys, Clock.systemUTC()), keys, clusters, commandLog, validationRuns, source,
+                new HttpEndpoint.Mount("dash", new DashServlet(new DashSessions(keys, Clock.systemUTC()), keys, clusters, commandLog, validationRuns, backend,
                         metrics, originAndHost, Clock.systemUTC()), List.of(DashServlet.PATH, DashServlet.PATH + "/*"), List.of())));
         running.add(endpoint);
         running.add(server::close);
@@ -262,7 +262,7 @@ public final class AntriebMcpServer implements AutoCloseable {
 
     /** Builds an {@link AntriebMcpServer}. */
     public static final class Builder {
-        private final ClusterSource source;
+        private final AntriebBackend backend;
         private Path stateDir = DEFAULT_STATE_DIR;
         private AccountLimits limits = AccountLimits.DEFAULTS;
         private Account localAccount;
@@ -272,8 +272,8 @@ public final class AntriebMcpServer implements AutoCloseable {
         private final List<String> allowedHosts = new ArrayList<>();
         private dev.langchain4j.model.chat.ChatModel model;
 
-        private Builder(ClusterSource source) {
-            this.source = Objects.requireNonNull(source, "source");
+        private Builder(AntriebBackend backend) {
+            this.backend = Objects.requireNonNull(backend, "backend");
         }
 
         /** Where keys and command logs live (default {@code /var/lib/antrieb/mcp}). */

@@ -41,7 +41,8 @@ import sh.antrieb.mcp.internal.Json;
  * <p>Every default shown by {@code --help} comes from the constant that the server itself uses
  * ({@link AccountLimits#DEFAULTS}, {@link VmSize#DEFAULT}, {@link #DEFAULT_PORT}, the library's {@code Antrieb.DEFAULT_*},
  * ...), through {@link Defaults}: option defaults as picocli's {@code ${DEFAULT-VALUE}}, defaults the library applies
- * itself (an option not given leaves them) as {@code ${bundle:...}} texts of {@link Defaults#texts()}.
+ * itself (an option not given leaves them) as {@code ${bundle:...}} texts of {@link Defaults#texts()}; the environment
+ * variables the servers read as their help's footer, from {@link #ENVIRONMENT}.
  */
 @Command(name = "antrieb-mcp", mixinStandardHelpOptions = true, sortOptions = false, versionProvider = Main.Version.class,
         description = "Antrieb's MCP server: the tools provision, exec, save, search, delete, validate and fault over MCP.",
@@ -64,8 +65,28 @@ public final class Main implements Callable<Integer> {
     /** The environment variable naming the state directory when {@code --state-dir} is not given. */
     public static final String STATE_DIR_ENV = "ANTRIEB_MCP_STATE_DIR";
 
-    private static final String HOST_FOOTER = "The libvirt host is $ANTRIEB_LIBVIRT_URI (default ${bundle:" + Defaults.LIBVIRT_URI
-            + "}); images are cached in $ANTRIEB_IMAGE_CACHE (default ${bundle:" + Defaults.IMAGE_CACHE + "}).";
+
+    /** An environment variable the servers read, its default and what it sets: a line of {@code stdio}'s and {@code http}'s help. */
+    record EnvVar(String name, String fallback, String sets) {
+        String helpLine() {
+            return "  $" + name + " (" + fallback + "): " + sets;
+        }
+    }
+
+    /**
+     * Every environment variable {@code stdio} and {@code http} read, named by the constant the code reads it with;
+     * their help's footer is made from this list (MainTest checks that nothing read is missing).
+     */
+    static final List<EnvVar> ENVIRONMENT = List.of(
+            new EnvVar(Antrieb.LIBVIRT_URI_ENV, "default " + Antrieb.DEFAULT_LIBVIRT_URI, "the libvirt host"),
+            new EnvVar(Antrieb.IMAGE_CACHE_ENV, "default " + Antrieb.DEFAULT_IMAGE_CACHE, "where built images are cached"),
+            new EnvVar(Antrieb.CATALOG_DIR_ENV, "default " + Antrieb.DEFAULT_CATALOG_DIR, "where saved images, runbooks and networks are kept"),
+            new EnvVar(Antrieb.WARM_START_ENV, "default " + Antrieb.DEFAULT_WARM_START,
+                    "false boots every node instead of restoring it from a warm-start template"),
+            new EnvVar(Antrieb.TEMPLATE_POOL_MB_ENV, "default " + (Antrieb.DEFAULT_TEMPLATE_POOL_BYTES >> 20),
+                    "MiB of disk the warm-start templates may take, 0 for no limit"),
+            new EnvVar(STATE_DIR_ENV, "default " + AntriebMcpServer.DEFAULT_STATE_DIR, "keys and command logs, when --state-dir is not given"),
+            new EnvVar(MODEL_KEY_ENV, "none if unset", "the API key of the server's model (--model-base-url)"));
 
     @Spec
     CommandSpec spec;
@@ -88,6 +109,10 @@ public final class Main implements Callable<Integer> {
         cl.setDefaultValueProvider(new Defaults());
         cl.setResourceBundle(Defaults.texts());
         cl.setUsageHelpAutoWidth(true);
+        String[] environment = ENVIRONMENT.stream().map(EnvVar::helpLine).toArray(String[]::new);
+        for (String server : new String[] {"stdio", "http"}) {
+            cl.getSubcommands().get(server).getCommandSpec().usageMessage().footer(environment);
+        }
         cl.setParameterExceptionHandler((e, args) -> {
             PrintWriter err = e.getCommandLine().getErr();
             err.println("antrieb-mcp: " + e.getMessage());
@@ -264,7 +289,7 @@ public final class Main implements Callable<Integer> {
     @Command(name = "stdio", mixinStandardHelpOptions = true, sortOptions = false,
             description = {"Serves MCP on stdin/stdout as the local account ('local'): no key needed. Ends at end of input",
                     "or SIGTERM, destroying the clusters it made. Logs go to stderr."},
-            footer = {"", HOST_FOOTER})
+            footerHeading = "%nEnvironment:%n")
     static final class Stdio implements Callable<Integer> {
         @Mixin
         StateDir state;
@@ -297,7 +322,7 @@ public final class Main implements Callable<Integer> {
                     "the web dashboard at /dash. /mcp and /metrics need 'Authorization: Bearer <key>' on every",
                     "request (see 'antrieb-mcp key create'); /dash signs in with a key once. Ends at SIGTERM,",
                     "destroying the clusters it made."},
-            footer = {"", HOST_FOOTER})
+            footerHeading = "%nEnvironment:%n")
     static final class Http implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -512,10 +537,6 @@ public final class Main implements Callable<Integer> {
 
     /** Every option's default, from the constants the server uses: the one place {@code --help} reads them. */
     static final class Defaults implements CommandLine.IDefaultValueProvider {
-        /** Key of the library's default libvirt URI in {@link #texts()}. */
-        static final String LIBVIRT_URI = "antrieb.default.libvirt-uri";
-        /** Key of the library's default image cache. */
-        static final String IMAGE_CACHE = "antrieb.default.image-cache";
         /** Key of the library's boot timeouts, in seconds by accelerator. */
         static final String BOOT_TIMEOUT = "antrieb.default.boot-timeout-seconds";
         /** Key of the library's exec timeout, in seconds. */
@@ -528,8 +549,6 @@ public final class Main implements Callable<Integer> {
          */
         static ResourceBundle texts() {
             Object[][] contents = {
-                    {LIBVIRT_URI, Antrieb.DEFAULT_LIBVIRT_URI.toString()},
-                    {IMAGE_CACHE, Antrieb.DEFAULT_IMAGE_CACHE.toString()},
                     {BOOT_TIMEOUT, Antrieb.DEFAULT_BOOT_TIMEOUT_KVM.toSeconds() + " with KVM, "
                             + Antrieb.DEFAULT_BOOT_TIMEOUT_TCG.toSeconds() + " under TCG"},
                     {EXEC_TIMEOUT, String.valueOf(Antrieb.DEFAULT_EXEC_TIMEOUT.toSeconds())},

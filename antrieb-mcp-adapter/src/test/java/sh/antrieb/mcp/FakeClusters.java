@@ -17,15 +17,15 @@ import sh.antrieb.ImageAliases;
 import sh.antrieb.InvalidSpecException;
 import sh.antrieb.internal.catalog.CatalogService;
 import sh.antrieb.internal.catalog.OfflineCatalogs;
-import sh.antrieb.mcp.internal.ClusterSource;
+import sh.antrieb.mcp.internal.AntriebBackend;
 
 /**
- * A {@link ClusterSource} whose clusters are objects, not VMs: exec echoes the command and the secret env
+ * An {@link AntriebBackend} whose clusters are objects, not VMs: exec echoes the command and the secret env
  * names it got, so the MCP layer can be tested without a hypervisor. Saved names are resolved in the
  * caller's namespace by core's own rules ({@link CatalogService#resolveIn}, over an empty catalog), as
  * {@code Antrieb.provision(spec, ProvisionOptions.namespace(...))} resolves them before anything boots.
  */
-final class FakeClusters implements ClusterSource {
+final class FakeClusters implements AntriebBackend {
     final Map<String, FakeCluster> made = new ConcurrentHashMap<>();
     /** The namespace each cluster was provisioned on behalf of, by id. */
     final Map<String, String> namespaces = new ConcurrentHashMap<>();

@@ -2,9 +2,17 @@ package sh.antrieb.mcp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -82,6 +90,53 @@ class MainTest {
         // An account is limited like one client: the MCP's defaults are the library's.
         assertThat(AccountLimits.DEFAULTS).isEqualTo(new AccountLimits(Antrieb.DEFAULT_MAX_CONCURRENT_CLUSTERS, Antrieb.DEFAULT_MAX_NODES,
                 Antrieb.DEFAULT_TTL));
+    }
+
+    /**
+     * The library's client's own namespace: the server never uses it, it asks every catalog and provision for the
+     * account's namespace.
+     */
+    private static final Set<String> NOT_READ_BY_THE_SERVER = Set.of(Antrieb.NAMESPACE_ENV);
+
+    @Test
+    void everyEnvironmentVariableTheCodeReadsIsInTheServersHelp() throws IOException {
+        // What the code reads: getenv(NAME) with NAME a constant *_ENV (a literal would escape this list), and the
+        // values of those constants, in the server's own sources and the library's.
+        Pattern read = Pattern.compile("getenv\\(\\s*([^)\\s]+)\\s*\\)");
+        Pattern declared = Pattern.compile("static final String (\\w+_ENV) = \"([A-Z0-9_]+)\"");
+        Set<String> names = new TreeSet<>();
+        Set<String> badReads = new TreeSet<>();
+        for (Path root : new Path[] {Path.of("src/main/java"), Path.of("../antrieb-core/src/main/java")}) {
+            assertThat(root).isDirectory();
+            try (Stream<Path> files = Files.walk(root)) {
+                for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
+                    String text = Files.readString(f);
+                    Matcher r = read.matcher(text);
+                    while (r.find()) {
+                        if (!r.group(1).endsWith("_ENV")) {
+                            badReads.add(f.getFileName() + ": getenv(" + r.group(1) + ")");
+                        }
+                    }
+                    Matcher d = declared.matcher(text);
+                    while (d.find()) {
+                        names.add(d.group(2));
+                    }
+                }
+            }
+        }
+        assertThat(badReads).as("environment variables read without a *_ENV constant").isEmpty();
+        assertThat(names).contains(Antrieb.LIBVIRT_URI_ENV, Antrieb.CATALOG_DIR_ENV, Main.STATE_DIR_ENV, Main.MODEL_KEY_ENV);
+        names.removeAll(NOT_READ_BY_THE_SERVER);
+
+        Set<String> listed = Main.ENVIRONMENT.stream().map(Main.EnvVar::name).collect(Collectors.toCollection(TreeSet::new));
+        assertThat(listed).as("Main.ENVIRONMENT").isEqualTo(names);
+        for (String command : new String[] {"stdio", "http"}) {
+            String help = run(command, "--help").out().replaceAll("\\s+", " ");
+            assertThat(help).contains("Environment:");
+            for (String name : names) {
+                assertThat(help).as(command + " --help").contains("$" + name + " (");
+            }
+        }
     }
 
     @Test

@@ -75,18 +75,18 @@ public final class CatalogService implements ImageStore.Extension {
         images.extend(this);
     }
 
-    /** The store directory when none is configured: {@code ANTRIEB_CATALOG}, else {@link Antrieb#DEFAULT_CATALOG_DIR}. */
+    /** The store directory when none is configured: {@link Antrieb#CATALOG_DIR_ENV}, else {@link Antrieb#DEFAULT_CATALOG_DIR}. */
     public static Path defaultDir() {
-        String env = System.getenv("ANTRIEB_CATALOG");
+        String env = System.getenv(Antrieb.CATALOG_DIR_ENV);
         return env == null || env.isBlank() ? Antrieb.DEFAULT_CATALOG_DIR : Path.of(env);
     }
 
     /**
-     * The namespace when none is configured: {@code ANTRIEB_NAMESPACE}, else the local user's name made
+     * The namespace when none is configured: {@link Antrieb#NAMESPACE_ENV}, else the local user's name made
      * valid (lowercase; other characters become hyphens), e.g. {@code root}.
      */
     public static String defaultNamespaceName() {
-        String env = System.getenv("ANTRIEB_NAMESPACE");
+        String env = System.getenv(Antrieb.NAMESPACE_ENV);
         if (env != null && !env.isBlank()) {
             return env.trim();
         }

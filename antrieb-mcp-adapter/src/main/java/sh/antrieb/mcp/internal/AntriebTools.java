@@ -61,7 +61,7 @@ public final class AntriebTools {
     public record Definition(McpSchema.Tool tool, BiFunction<Account, Map<String, Object>, CallToolResult> handler) {
     }
 
-    private final ClusterSource antrieb;
+    private final AntriebBackend antrieb;
     private final ClusterRegistry registry;
     private final CommandLog commandLog;
     private final ServerMetrics metrics;
@@ -71,7 +71,7 @@ public final class AntriebTools {
     /**
      * @param schemaLimits the limits the schemas advertise (node counts); each account's own limits are enforced on top
      */
-    public AntriebTools(ClusterSource antrieb, ClusterRegistry registry, CommandLog commandLog, AccountLimits schemaLimits) {
+    public AntriebTools(AntriebBackend antrieb, ClusterRegistry registry, CommandLog commandLog, AccountLimits schemaLimits) {
         this(antrieb, registry, commandLog, null, schemaLimits, null, new ServerMetrics(registry));
     }
 
@@ -81,7 +81,7 @@ public final class AntriebTools {
      * @param model        the model {@code validate}'s converge uses, or null when the server has none
      * @param metrics      where calls, provisions and commands are counted and timed
      */
-    public AntriebTools(ClusterSource antrieb, ClusterRegistry registry, CommandLog commandLog, ValidationRuns runs, AccountLimits schemaLimits,
+    public AntriebTools(AntriebBackend antrieb, ClusterRegistry registry, CommandLog commandLog, ValidationRuns runs, AccountLimits schemaLimits,
                         dev.langchain4j.model.chat.ChatModel model, ServerMetrics metrics) {
         this.antrieb = antrieb;
         this.registry = registry;

@@ -83,7 +83,7 @@ public final class DashServlet extends HttpServlet {
     private final transient ClusterRegistry registry;
     private final transient CommandLog commandLog;
     private final transient ValidationRuns runs;
-    private final transient ClusterSource source;
+    private final transient AntriebBackend backend;
     private final transient ApiKeyStore keys;
     private final transient ServerMetrics metrics;
     private final transient ServerHttpHeaderValidator originAndHost;
@@ -93,14 +93,14 @@ public final class DashServlet extends HttpServlet {
 
     /** The dashboard over {@code registry} and {@code commandLog}, signing in with {@code sessions}. */
     public DashServlet(DashSessions sessions, ApiKeyStore keys, ClusterRegistry registry, CommandLog commandLog, ValidationRuns runs,
-                       ClusterSource source, ServerMetrics metrics, ServerHttpHeaderValidator originAndHost, Clock clock) {
+                       AntriebBackend backend, ServerMetrics metrics, ServerHttpHeaderValidator originAndHost, Clock clock) {
         this.runs = runs;
         this.sessions = sessions;
         this.metrics = metrics;
         this.keys = keys;
         this.registry = registry;
         this.commandLog = commandLog;
-        this.source = source;
+        this.backend = backend;
         this.originAndHost = originAndHost;
         this.clock = clock;
     }
@@ -421,7 +421,7 @@ public final class DashServlet extends HttpServlet {
         Map<String, Object> vars = new LinkedHashMap<>();
         for (Catalog.Type t : SHOWN_TYPES) {
             List<Map<String, Object>> items = new ArrayList<>();
-            for (Artifact a : source.catalog(s.account().namespace()).search(t, q, SHOWN)) {
+            for (Artifact a : backend.catalog(s.account().namespace()).search(t, q, SHOWN)) {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("fqName", a.fqName());
                 m.put("description", a.description() == null ? "" : a.description());
@@ -447,7 +447,7 @@ public final class DashServlet extends HttpServlet {
             }
         }
         Optional<Artifact> a = type.isEmpty() ? Optional.empty()
-                : source.catalog(s.account().namespace()).fetch(type.get(), rest.substring(slash + 1));
+                : backend.catalog(s.account().namespace()).fetch(type.get(), rest.substring(slash + 1));
         if (a.isEmpty()) {
             page(req, res, HttpServletResponse.SC_NOT_FOUND, "error", s, Map.of("message",
                     "No such image, runbook or network in this account's namespace or antrieb/."));

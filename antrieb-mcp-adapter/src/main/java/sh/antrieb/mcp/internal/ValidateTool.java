@@ -35,14 +35,14 @@ import sh.antrieb.runbook.validation.Validation;
 final class ValidateTool {
     private static final Logger log = LoggerFactory.getLogger(ValidateTool.class);
 
-    private final ClusterSource antrieb;
+    private final AntriebBackend antrieb;
     private final ClusterRegistry registry;
     private final CommandLog commandLog;
     private final ValidationRuns runs;
     private final ChatModel model;
     private final ServerMetrics metrics;
 
-    ValidateTool(ClusterSource antrieb, ClusterRegistry registry, CommandLog commandLog, ValidationRuns runs, ChatModel model,
+    ValidateTool(AntriebBackend antrieb, ClusterRegistry registry, CommandLog commandLog, ValidationRuns runs, ChatModel model,
                  ServerMetrics metrics) {
         this.runs = runs;
         this.metrics = metrics;

@@ -18,13 +18,13 @@ import sh.antrieb.LimitExceededException;
 import sh.antrieb.ProvisionException;
 
 /**
- * An in-memory cluster source for testing the extension's lifecycle without VMs: clusters are plain
+ * An in-memory provisioner for testing the extension's lifecycle without VMs: clusters are plain
  * objects whose commands "succeed" unless they start with {@code fail}. Records what happened in
  * {@link #EVENTS}; reset with {@link #reset()} before each engine run. Provisioning fails as core's does
  * ({@link #refuse}) for an image other than debian12, a saved network reference, more than four nodes,
  * and the images {@code never-boots} (a node never answers) and {@code over-the-cap} (no free cluster slot).
  */
-final class FakeClusterSource implements ClusterSource {
+final class FakeProvisioner implements ClusterProvisioner {
     static final List<String> EVENTS = Collections.synchronizedList(new ArrayList<>());
     static final Map<String, FakeCluster> CLUSTERS = new ConcurrentHashMap<>();
     private static final AtomicInteger COUNTER = new AtomicInteger();
@@ -56,8 +56,8 @@ final class FakeClusterSource implements ClusterSource {
     }
 
     /** Made by the extension, once per engine run. */
-    FakeClusterSource() {
-        EVENTS.add("source created");
+    FakeProvisioner() {
+        EVENTS.add("fake provisioner created");
     }
 
     @Override
@@ -97,7 +97,7 @@ final class FakeClusterSource implements ClusterSource {
     @Override
     public void close() {
         CLUSTERS.values().forEach(FakeCluster::close);
-        EVENTS.add("source closed");
+        EVENTS.add("fake provisioner closed");
     }
 
     /** Commands succeed unless they start with {@code fail}; closing is recorded in {@link #EVENTS}. */

@@ -9,10 +9,11 @@ import sh.antrieb.ClusterSpec;
 import sh.antrieb.ProvisionOptions;
 
 /**
- * Where the tools get clusters and saved artifacts from: an {@link Antrieb} client, or a stand-in in tests that
- * boot no VMs.
+ * The part of an {@link Antrieb} client that the MCP tools and the dashboard call, asked on behalf of an
+ * account's namespace: the host's images, provisioning, and the namespace's catalog. Backed by a real client
+ * ({@link #of}), or by a stand-in in tests that boot no VMs.
  */
-public interface ClusterSource {
+public interface AntriebBackend {
     /** The images this host can boot. */
     List<String> images();
 
@@ -25,9 +26,9 @@ public interface ClusterSource {
     /** The catalog of {@code namespace} (an account's): its saved artifacts and the built-in {@code antrieb/*} ones. */
     Catalog catalog(String namespace);
 
-    /** The source backed by {@code antrieb}. */
-    static ClusterSource of(Antrieb antrieb) {
-        return new ClusterSource() {
+    /** The backend that is {@code antrieb} itself. */
+    static AntriebBackend of(Antrieb antrieb) {
+        return new AntriebBackend() {
             @Override
             public List<String> images() {
                 return antrieb.images();
