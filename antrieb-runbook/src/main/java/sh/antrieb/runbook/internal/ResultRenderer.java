@@ -63,13 +63,13 @@ public final class ResultRenderer {
                 inOrder(sr, f -> fault(md, f), c -> command(md, c));
             }
         }
+
+        md.append("\n## Verify: ").append(verifyStatus(r)).append('\n');
+        r.verify().forEach(c -> command(md, c));
         if (!r.healed().isEmpty()) {
             md.append("\n## Faults healed at the end of the run\n\n");
             r.healed().forEach(a -> md.append("- ").append(a.description()).append('\n'));
         }
-
-        md.append("\n## Verify: ").append(verifyStatus(r)).append('\n');
-        r.verify().forEach(c -> command(md, c));
         return md.toString();
     }
 

@@ -45,6 +45,8 @@ import sh.antrieb.runbook.Topology;
  */
 public final class RunbookExecutor {
     private static final Logger log = LoggerFactory.getLogger(RunbookExecutor.class);
+    /** Where a failing fault is said to have run: at the host, not on a node. */
+    public static final String HOST = "host";
 
     private RunbookExecutor() {
     }
@@ -239,9 +241,6 @@ public final class RunbookExecutor {
         }
         return null;
     }
-
-    /** Where a failing fault is said to have run: at the host, not on a node. */
-    public static final String HOST = "host";
 
     /** The 1-based line of each fault of {@code block}: its fault lines are those neither blank nor comments. */
     private static List<Integer> faultLines(CommandBlock block) {
