@@ -222,4 +222,18 @@ class RunbookFaultsTest {
         assertThat(cluster.faults().active()).extracting(Faults.Active::description).containsExactly("isolate node3");
         assertThat(result.toMarkdown()).doesNotContain("fault");
     }
+
+    @Test
+    void validationMakesTheFaultsInEachRunHealsBetweenThemAndAtTheEnd() {
+        RecordingCluster cluster = new RecordingCluster("debian12 x3");
+
+        sh.antrieb.runbook.validation.Findings f = sh.antrieb.runbook.validation.Validation
+                .of(sh.antrieb.runbook.validation.Code.runbook(Runbook.parse(FAILOVER))).build().runOn(cluster);
+
+        assertThat(f.passed()).as(f.toString()).isTrue();
+        List<String> faultsAndCheck = cluster.timeline().stream().filter(t -> t.startsWith("fault: ") || t.equals("node3: check")).toList();
+        assertThat(faultsAndCheck).containsExactly("fault: power_off node1", "fault: partition [node2] / [node3]", "fault: heal",
+                "fault: power_off node1", "fault: partition [node2] / [node3]", "node3: check", "fault: heal");
+        assertThat(cluster.faults().active()).isEmpty();
+    }
 }

@@ -30,7 +30,8 @@ import sh.antrieb.runbook.validation.Findings.StepRun;
  * must pass and change nothing), then every verify check. A failed step stops its run; a failed first run
  * skips the rest. After a failure the failing node is asked about its systemd units, so a unit that failed
  * to start is named with its journal. A step's fault blocks are made as in a runbook run (a fault that cannot be
- * made fails the step) and every fault is healed when the pass ends.
+ * made fails the step); every fault is healed after the first run (so the second starts without them) and when the
+ * pass ends.
  */
 public final class Runner {
     private static final Logger log = LoggerFactory.getLogger(Runner.class);
@@ -84,6 +85,10 @@ public final class Runner {
         List<ExecResult> verify = new ArrayList<>();
         if (firstPassed) {
             if (idempotence) {
+                // The second run starts from the cluster as provisioned and configured, not under the first run's
+                // faults: it makes them again where the steps say.
+                RunbookExecutor.healIfFired(cluster, fired, "validation run 1");
+                fired.clear();
                 if (!plan.ansible()) {
                     fileChanges(1, nodes); // what the first run left: the second run's steps are compared with it
                 }
