@@ -92,6 +92,13 @@ import sh.antrieb.runbook.internal.TopologyParser;
  *       Its exit status is that of its last line: start a block with {@code set -e} to stop at its first
  *       failing line. Blocks in other languages ({@code text}, {@code yaml}, ...) are shown to the reader
  *       and never run.</li>
+ *   <li>A fault block (in a step only) is a fenced block whose info string is {@code fault}: one
+ *       {@link sh.antrieb.Fault} per line, in the MCP {@code fault} tool's words ({@code partition node1 node2},
+ *       {@code partition node1,node2 / node3}, {@code isolate node3}, {@code link node2 latency=200ms jitter=50ms
+ *       loss=0.05}, {@code power_off node1}, {@code power_on node1}, {@code freeze node2}, {@code thaw node2},
+ *       {@code heal}; blank lines and {@code #} comments skipped), made at the host on the cluster's
+ *       {@link sh.antrieb.Faults} in order between the step's other blocks. A run that made faults heals the
+ *       cluster's faults when it ends, pass or fail.</li>
  *   <li>Steps are either {@code ### 1. Title} headings (the number may be left out; when given it must
  *       match the step's position) with prose and command blocks beneath, or, when the section has no
  *       such headings, the items of an ordered list, whose first line is the title.</li>

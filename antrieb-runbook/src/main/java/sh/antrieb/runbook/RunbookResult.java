@@ -7,6 +7,8 @@ import java.util.Objects;
 import java.util.Optional;
 
 import sh.antrieb.ExecResult;
+import sh.antrieb.Fault;
+import sh.antrieb.Faults;
 import sh.antrieb.runbook.internal.ResultRenderer;
 
 /**
@@ -32,17 +34,41 @@ public final class RunbookResult {
     }
 
     /**
+     * A fault a step's {@code ```fault} block made on the cluster.
+     *
+     * @param fault     the fault
+     * @param line      1-based line of its text in the runbook, 0 when not parsed from markdown
+     * @param startedAt when it was made
+     * @param duration  how long making it took (a power-on waits for the node to answer)
+     */
+    public record FiredFault(Fault fault, int line, Instant startedAt, Duration duration) {
+        /** Checks the values. */
+        public FiredFault {
+            Objects.requireNonNull(fault, "fault");
+            Objects.requireNonNull(startedAt, "startedAt");
+            Objects.requireNonNull(duration, "duration");
+        }
+    }
+
+    /**
      * A step that ran, with its commands in the order they ran (a block on several nodes gives one
-     * result per node, in the order the nodes were named).
+     * result per node, in the order the nodes were named) and the faults its fault blocks made.
      *
      * @param step     the step as parsed
      * @param commands what each command did
+     * @param faults   the faults made, in order; a fault that could not be made is the run's {@link Failure}
      */
-    public record StepResult(Step step, List<ExecResult> commands) {
-        /** Copies the list. */
+    public record StepResult(Step step, List<ExecResult> commands, List<FiredFault> faults) {
+        /** Copies the lists. */
         public StepResult {
             Objects.requireNonNull(step, "step");
             commands = List.copyOf(commands);
+            faults = List.copyOf(faults);
+        }
+
+        /** A step that made no faults. */
+        public StepResult(Step step, List<ExecResult> commands) {
+            this(step, commands, List.of());
         }
 
         /** The step's number. */
@@ -55,10 +81,11 @@ public final class RunbookResult {
             return step.title();
         }
 
-        /** Whether every command of the step ran and succeeded. */
+        /** Whether every command of the step ran and succeeded, and every fault of it was made. */
         public boolean succeeded() {
-            int expected = step.commands().stream().mapToInt(c -> c.nodes().size()).sum();
-            return commands.size() == expected && commands.stream().allMatch(ExecResult::succeeded);
+            int expected = step.commands().stream().filter(c -> !c.isFault()).mapToInt(c -> c.nodes().size()).sum();
+            int faultsExpected = step.commands().stream().mapToInt(c -> c.faults().size()).sum();
+            return commands.size() == expected && faults.size() == faultsExpected && commands.stream().allMatch(ExecResult::succeeded);
         }
     }
 
@@ -69,7 +96,8 @@ public final class RunbookResult {
      * @param step   the step's number, 0 for verify
      * @param title  the step's title, or {@code Verify}
      * @param result what the command did; when the cluster could not run it at all (it expired, say), exit
-     *               code -1 and the reason in stderr
+     *               code -1 and the reason in stderr; for a fault that could not be made, its line as the command
+     *               ({@code fault: freeze node1}), on node {@code host}, exit code -1 and the reason in stderr
      */
     public record Failure(Phase phase, int step, String title, ExecResult result) {
         /** Checks the values. */
@@ -109,6 +137,7 @@ public final class RunbookResult {
     private final List<ExecResult> verify;
     private final boolean verifyRan;
     private final Failure failure;
+    private final List<Faults.Active> healed;
 
     /**
      * A result; made by the runbook executor, public so renderers and tests can build one.
@@ -124,6 +153,18 @@ public final class RunbookResult {
      */
     public RunbookResult(Runbook runbook, String clusterId, Instant startedAt, Duration duration, List<StepResult> steps,
                          List<ExecResult> verify, boolean verifyRan, Failure failure) {
+        this(runbook, clusterId, startedAt, duration, steps, verify, verifyRan, failure, List.of());
+    }
+
+    /**
+     * A result of a run that made faults.
+     *
+     * @param healed the faults in force when the run ended, which it then healed (empty when it made none)
+     * @see #RunbookResult(Runbook, String, Instant, Duration, List, List, boolean, Failure)
+     */
+    public RunbookResult(Runbook runbook, String clusterId, Instant startedAt, Duration duration, List<StepResult> steps,
+                         List<ExecResult> verify, boolean verifyRan, Failure failure, List<Faults.Active> healed) {
+        this.healed = List.copyOf(healed);
         this.runbook = Objects.requireNonNull(runbook, "runbook");
         this.clusterId = clusterId;
         this.startedAt = Objects.requireNonNull(startedAt, "startedAt");
@@ -177,6 +218,19 @@ public final class RunbookResult {
     /** The command that stopped the run, when it failed. */
     public Optional<Failure> failure() {
         return Optional.ofNullable(failure);
+    }
+
+    /** Every fault the steps made, in order. */
+    public List<FiredFault> faults() {
+        return steps.stream().flatMap(s -> s.faults().stream()).toList();
+    }
+
+    /**
+     * The faults in force when the run ended, pass or fail, which it healed ({@link Faults#heal()}) because it had
+     * made faults; empty when it made none (faults made before the run are then left as they are).
+     */
+    public List<Faults.Active> healed() {
+        return healed;
     }
 
     /** Every command that ran, steps then verify, in order. */

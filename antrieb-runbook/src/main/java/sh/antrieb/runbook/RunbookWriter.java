@@ -11,6 +11,7 @@ import sh.antrieb.ClusterSpec;
 import sh.antrieb.ExecResult;
 import sh.antrieb.runbook.internal.Fences;
 import sh.antrieb.runbook.internal.Placeholders;
+import sh.antrieb.runbook.internal.RunbookParser;
 import sh.antrieb.runbook.internal.TopologyYaml;
 
 /**
@@ -75,7 +76,8 @@ public final class RunbookWriter {
 
     /**
      * Appends a step as given: its title, its prose and its command blocks (scripts final, each on its
-     * nodes). What a distilled runbook is made of.
+     * nodes; {@linkplain CommandBlock#isFault() fault blocks} written as {@code ```fault} blocks of their text).
+     * What a distilled runbook is made of.
      */
     public RunbookWriter step(String title, String why, List<CommandBlock> blocks) {
         for (CommandBlock b : blocks) {
@@ -98,6 +100,10 @@ public final class RunbookWriter {
     /** Appends verify blocks as given. */
     public RunbookWriter verifyBlocks(List<CommandBlock> blocks) {
         for (CommandBlock b : blocks) {
+            if (b.isFault()) {
+                throw new RunbookException("a fault block cannot be a verify block: faults are made in a step; "
+                        + "give it to step(...) and verify what the scenario does under it");
+            }
             b.nodes().forEach(n -> requireNode(n, "a verify block runs on " + n));
             verify.add(b);
         }
@@ -135,7 +141,7 @@ public final class RunbookWriter {
             if (e instanceof ExecResult r) {
                 literal.addAll(placeholdersIn(script(r)));
             } else {
-                ((Step) e).commands().forEach(b -> literal.addAll(placeholdersIn(b.script())));
+                ((Step) e).commands().stream().filter(b -> !b.isFault()).forEach(b -> literal.addAll(placeholdersIn(b.script())));
             }
         }
         verify.forEach(b -> literal.addAll(placeholdersIn(b.script())));
@@ -157,7 +163,7 @@ public final class RunbookWriter {
                 if (!step.why().isBlank()) {
                     md.append(escapeHeadings(step.why().strip())).append('\n');
                 }
-                step.commands().forEach(b -> block(md, b.nodes(), b.script()));
+                step.commands().forEach(b -> block(md, b));
                 i++;
                 continue;
             }
@@ -179,13 +185,23 @@ public final class RunbookWriter {
         if (verify.isEmpty()) {
             md.append("\nNo verify commands were recorded: add ```sh nodeN``` blocks whose success proves the scenario works.\n");
         }
-        verify.forEach(b -> block(md, b.nodes(), b.script()));
+        verify.forEach(b -> block(md, b));
         return md.toString();
     }
 
     /** The runbook, parsed from {@link #toMarkdown()}. */
     public Runbook toRunbook() {
         return Runbook.parse(toMarkdown());
+    }
+
+    private static void block(StringBuilder md, CommandBlock b) {
+        if (!b.isFault()) {
+            block(md, b.nodes(), b.script());
+            return;
+        }
+        String fence = Fences.fenceFor(b.script());
+        md.append('\n').append(fence).append(RunbookParser.FAULT).append('\n').append(b.script().replaceAll("\n+$", ""))
+                .append('\n').append(fence).append('\n');
     }
 
     private static void block(StringBuilder md, List<String> nodes, String script) {

@@ -10,6 +10,7 @@ import sh.antrieb.ClusterSpec;
 import sh.antrieb.ExecOptions;
 import sh.antrieb.ExecResult;
 import sh.antrieb.FakeCluster;
+import sh.antrieb.Faults;
 
 /**
  * A fake cluster for unit tests: no VMs. It records every command it is asked to run, in order, and
@@ -24,6 +25,8 @@ final class RecordingCluster extends FakeCluster {
     }
 
     private final List<Call> calls = Collections.synchronizedList(new ArrayList<>());
+    private final List<String> timeline = Collections.synchronizedList(new ArrayList<>());
+    private RecordingFaults faults;
     private final List<Rule> rules = new ArrayList<>();
 
     RecordingCluster(String... shorthand) {
@@ -68,9 +71,24 @@ final class RecordingCluster extends FakeCluster {
         return calls().stream().map(c -> c.node() + ": " + c.command()).toList();
     }
 
+    /** Faults as the core's in-memory fake, each call also written into {@link #timeline()}. */
+    @Override
+    public synchronized Faults faults() {
+        if (faults == null) {
+            faults = new RecordingFaults(super.faults(), timeline::add);
+        }
+        return faults;
+    }
+
+    /** Commands ({@code node: command}) and fault calls ({@code fault: isolate node1}) in the order they happened. */
+    List<String> timeline() {
+        return List.copyOf(timeline);
+    }
+
     @Override
     protected ExecResult run(String node, String command, ExecOptions options) {
         calls.add(new Call(node, command, options));
+        timeline.add(node + ": " + command);
         for (Rule rule : rules) {
             ExecResult r = rule.apply(node, command);
             if (r != null) {

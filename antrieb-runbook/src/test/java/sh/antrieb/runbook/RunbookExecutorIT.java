@@ -26,7 +26,7 @@ import tools.jackson.databind.json.JsonMapper;
  * topology, serves the whole class: first the built-in runbook runs on it while it is fresh, then
  * small runbooks of this class show how a run stops at a failing step, how variables reach the guests
  * and that missing ones are refused before anything runs. Each of those works in files of its own, so
- * none depends on what the others left.
+ * none depends on what the others left; the failover runbook isolates node1 and heals it before the class ends.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RunbookExecutorIT {
@@ -277,6 +277,111 @@ class RunbookExecutorIT {
         assertThat(e).hasMessageContaining("needs 1 node(s)").hasMessageContaining("has 3");
         assertThat(cluster.history()).hasSize(commandsBefore);
         assertThat(cluster.exec("node1", "test -e /tmp/rb-one-node || echo absent").stdout()).isEqualTo("absent\n");
+    }
+
+    /**
+     * A primary/standby service from what the image has: node1 serves, node2 watches it over the network under
+     * test and serves in its place once node1 stops answering, node3 is the client. The failover step's
+     * {@code ```fault} block isolates node1 at the host; Verify passes only because it did.
+     */
+    static final Runbook FAILOVER = Runbook.parse("""
+            # Standby takes over when the primary drops off the network
+
+            ## Topology required
+
+            ```yaml
+            nodes: ["debian12 x3"]
+            ```
+
+            ## Variables
+
+            - `<PORT>`: the service's port (default: 8080)
+            - `<WAIT_SECONDS>`: how long the client waits for the standby (default: 60)
+
+            ## Steps
+
+            ### 1. Serve as primary on node1
+
+            ```sh node1
+            set -e
+            mkdir -p /srv/failover-<PORT>
+            echo "primary node1" > /srv/failover-<PORT>/index.html
+            nohup setsid python3 -m http.server <PORT> --directory /srv/failover-<PORT> >/var/log/failover-<PORT>.log 2>&1 </dev/null &
+            for i in $(seq 100); do curl -fsS -m 2 http://127.0.0.1:<PORT>/ && exit 0; sleep 0.2; done
+            exit 1
+            ```
+
+            ### 2. Stand by on node2
+
+            The watcher asks node1 every second; after three missed answers in a row it serves in node1's place.
+
+            ```sh node2
+            set -e
+            mkdir -p /srv/failover-<PORT>
+            echo "standby node2 took over" > /srv/failover-<PORT>/index.html
+            cat > /usr/local/bin/failover-watch-<PORT> <<'WATCH'
+            #!/bin/sh
+            misses=0
+            while :; do
+              if curl -fsS -m 2 -o /dev/null http://node1:<PORT>/; then misses=0; else misses=$((misses + 1)); fi
+              if [ "$misses" -ge 3 ]; then
+                exec python3 -m http.server <PORT> --directory /srv/failover-<PORT>
+              fi
+              sleep 1
+            done
+            WATCH
+            chmod +x /usr/local/bin/failover-watch-<PORT>
+            curl -fsS -m 5 http://node1:<PORT>/
+            nohup setsid /usr/local/bin/failover-watch-<PORT> >/var/log/failover-watch-<PORT>.log 2>&1 </dev/null &
+            ```
+
+            ### 3. The primary drops off the network
+
+            ```fault
+            isolate node1
+            ```
+
+            ## Verify
+
+            ```sh node3
+            for i in $(seq <WAIT_SECONDS>); do
+              if curl -fsS -m 2 http://node2:<PORT>/ 2>/dev/null | grep -q "took over"; then echo "node2 took over"; exit 0; fi
+              sleep 1
+            done
+            echo "node2 did not take over within <WAIT_SECONDS> s" >&2
+            exit 1
+            ```
+            """);
+
+    @Test
+    @Order(6)
+    void aFailoverRunbookPassesBecauseItsFaultFiredAndItsFaultIsHealedAfterwards() {
+        // Without the fault block the standby never takes over, so the same Verify fails: it proves the failover.
+        Runbook noFault = Runbook.parse(FAILOVER.markdown().replace("```fault\nisolate node1\n```\n", ""));
+        assertThat(noFault.steps().get(2).commands()).isEmpty();
+        long t0 = System.nanoTime();
+        RunbookResult without = noFault.withVariables(Map.of("PORT", "8081", "WAIT_SECONDS", "15")).runOn(cluster);
+        log.info("failover runbook without its fault: {} in {}", without.succeeded() ? "succeeded" : "failed", RealGuests.seconds(without.duration()));
+        assertThat(without.succeeded()).as(without.toMarkdown()).isFalse();
+        assertThat(without.failure().orElseThrow().phase()).isEqualTo(RunbookResult.Phase.VERIFY);
+        assertThat(without.failure().orElseThrow().result().stderr()).contains("node2 did not take over");
+        assertThat(without.healed()).isEmpty();
+
+        RunbookResult result = FAILOVER.runOn(cluster);
+
+        log.info("failover runbook: {} in {} (both runs {})", result.succeeded() ? "succeeded" : "FAILED", RealGuests.seconds(result.duration()),
+                RealGuests.seconds(Duration.ofNanos(System.nanoTime() - t0)));
+        RealGuests.logTimings(log, result);
+        assertThat(result.succeeded()).as(result.toMarkdown()).isTrue();
+        assertThat(result.steps().get(2).faults()).extracting(f -> f.fault().toString()).containsExactly("isolate node1");
+        assertThat(result.healed()).extracting(sh.antrieb.Faults.Active::description).containsExactly("isolate node1");
+        assertThat(result.toMarkdown()).contains("- fault `isolate node1`").contains("## Faults healed at the end of the run");
+
+        // Healed at the end: nothing in force, and node1 answers node2 across the network again.
+        assertThat(cluster.faults().active()).isEmpty();
+        ExecResult back = cluster.exec("node2", "curl -fsS -m 5 http://node1:8080/");
+        assertThat(back.exitCode()).as(back.stderr()).isZero();
+        assertThat(back.stdout()).isEqualTo("primary node1\n");
     }
 
     @Test

@@ -11,13 +11,15 @@ import org.slf4j.LoggerFactory;
 
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import sh.antrieb.Cluster;
+import sh.antrieb.Fault;
 import sh.antrieb.Faults;
 import sh.antrieb.Link;
 import sh.antrieb.mcp.Account;
 
 /**
  * The {@code fault} tool: {@link Faults} of one of the account's clusters, one action per call, answered with
- * the faults in force afterwards.
+ * the faults in force afterwards. The arguments are checked here in the tool's words, then become a {@link Fault}
+ * (the value a runbook's fault block becomes too) that is applied.
  */
 final class FaultTool {
     private static final Logger log = LoggerFactory.getLogger(FaultTool.class);
@@ -42,32 +44,14 @@ final class FaultTool {
         String done;
         try {
             faults = c.faults();
-            done = switch (action) {
-                case "partition" -> {
-                    if (others.isEmpty()) {
-                        faults.partition(nodes.get(0), nodes.get(1));
-                        yield "partitioned " + nodes.get(0) + " from " + nodes.get(1);
-                    }
-                    faults.partition(nodes, others);
-                    yield "partitioned " + nodes + " from " + others;
-                }
-                case "isolate" -> each(nodes, faults::isolate, "isolated");
-                case "link" -> {
-                    Link link = link(args);
-                    nodes.forEach(n -> faults.link(n, link));
-                    yield "link into " + String.join(", ", nodes) + ": " + link.describe();
-                }
-                case "power_off" -> each(nodes, faults::powerOff, "powered off");
-                case "power_on" -> each(nodes, faults::powerOn, "powered on (answering exec)");
-                case "freeze" -> each(nodes, faults::freeze, "froze");
-                case "thaw" -> each(nodes, faults::thaw, "thawed");
-                case "heal" -> {
-                    faults.heal();
-                    yield "healed: every fault removed, every node running";
-                }
-                case "list" -> "faults in force listed";
-                default -> throw new IllegalStateException(action);
-            };
+            if (action.equals("list")) {
+                done = "faults in force listed";
+            } else {
+                // One model of the actions with runbooks' fault blocks: the arguments become a Fault, applied as one.
+                Fault fault = new Fault(Fault.Action.byId(action), nodes, others, action.equals("link") ? link(args) : null);
+                fault.applyTo(faults);
+                done = fault.done();
+            }
         } catch (IllegalArgumentException e) {
             return AntriebTools.error("invalid_arguments", e.getMessage());
         } catch (IllegalStateException e) {
@@ -97,6 +81,9 @@ final class FaultTool {
 
     /** What is wrong with the arguments for {@code action}, or null. */
     static String check(String action, List<String> nodes, List<String> others, Map<String, Object> args) {
+        if (!action.equals("list") && Fault.Action.byId(action) == null) {
+            return "unknown fault action '" + action + "': give one of " + Fault.Action.ids() + ", list";
+        }
         boolean takesNodes = !action.equals("heal") && !action.equals("list");
         if (takesNodes && nodes.isEmpty()) {
             return "fault " + action + " needs nodes, e.g. \"nodes\": [\"node1\"]";
@@ -125,11 +112,6 @@ final class FaultTool {
         long jitter = args.get("jitter_ms") instanceof Number n ? n.longValue() : 0;
         double loss = args.get("loss") instanceof Number n ? n.doubleValue() : 0;
         return Link.latency(Duration.ofMillis(latency)).jitter(Duration.ofMillis(jitter)).loss(loss);
-    }
-
-    private static String each(List<String> nodes, java.util.function.Consumer<String> op, String verb) {
-        nodes.forEach(op);
-        return verb + " " + String.join(", ", nodes);
     }
 
     private static List<String> strings(Object o) {

@@ -1,7 +1,10 @@
 package sh.antrieb.runbook.internal;
 
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Consumer;
 
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
@@ -10,6 +13,7 @@ import tools.jackson.databind.node.ObjectNode;
 import sh.antrieb.ExecResult;
 import sh.antrieb.runbook.RunbookResult;
 import sh.antrieb.runbook.RunbookResult.Failure;
+import sh.antrieb.runbook.RunbookResult.FiredFault;
 import sh.antrieb.runbook.RunbookResult.StepResult;
 import sh.antrieb.runbook.Step;
 
@@ -37,6 +41,7 @@ public final class ResultRenderer {
             md.append("**Result: failed** at ").append(f.summary()).append('.');
         }
         md.append(" Cluster `").append(r.clusterId()).append("`, ").append(commands).append(" command(s), ")
+                .append(r.faults().isEmpty() ? "" : r.faults().size() + " fault(s) made, ")
                 .append(seconds(r.duration().toMillis())).append(" in all.\n");
 
         r.failure().ifPresent(f -> {
@@ -55,12 +60,16 @@ public final class ResultRenderer {
             String status = sr == null ? "not run" : sr.succeeded() ? "passed" : "failed";
             md.append("\n### ").append(step.number()).append(". ").append(step.title()).append(": ").append(status).append('\n');
             if (sr != null) {
-                sr.commands().forEach(c -> command(md, c));
+                inOrder(sr, f -> fault(md, f), c -> command(md, c));
             }
         }
 
         md.append("\n## Verify: ").append(verifyStatus(r)).append('\n');
         r.verify().forEach(c -> command(md, c));
+        if (!r.healed().isEmpty()) {
+            md.append("\n## Faults healed at the end of the run\n\n");
+            r.healed().forEach(a -> md.append("- ").append(a.description()).append('\n'));
+        }
         return md.toString();
     }
 
@@ -80,14 +89,18 @@ public final class ResultRenderer {
             s.put("title", step.title());
             s.put("status", sr == null ? "not_run" : sr.succeeded() ? "passed" : "failed");
             ArrayNode cmds = s.putArray("commands");
+            ArrayNode faults = s.putArray("faults");
             if (sr != null) {
                 sr.commands().forEach(c -> command(cmds.addObject(), c));
+                sr.faults().forEach(f -> fault(faults.addObject(), f));
             }
         }
         ObjectNode verify = root.putObject("verify");
         verify.put("status", verifyStatus(r).replace(' ', '_'));
         ArrayNode vcmds = verify.putArray("commands");
         r.verify().forEach(c -> command(vcmds.addObject(), c));
+        ArrayNode healed = root.putArray("faults_healed");
+        r.healed().forEach(a -> healed.add(a.description()));
         r.failure().ifPresentOrElse(f -> {
             ObjectNode fo = root.putObject("failure");
             fo.put("phase", f.phase().name().toLowerCase(Locale.ROOT));
@@ -107,6 +120,35 @@ public final class ResultRenderer {
         o.put("duration_ms", c.duration().toMillis());
         o.put("stdout_tail", tail(c.stdout()));
         o.put("stderr_tail", tail(c.stderr()));
+    }
+
+    private static void fault(ObjectNode o, FiredFault f) {
+        o.put("fault", f.fault().toString());
+        o.put("action", f.fault().action().id());
+        ArrayNode nodes = o.putArray("nodes");
+        f.fault().nodesNamed().forEach(nodes::add);
+        o.put("line", f.line());
+        o.put("duration_ms", f.duration().toMillis());
+        o.put("message", f.fault().done());
+    }
+
+    private static void fault(StringBuilder md, FiredFault f) {
+        md.append("\n- fault ").append(inlineCode(f.fault().toString())).append(f.line() > 0 ? " (line " + f.line() + ")" : "")
+                .append(", ").append(seconds(f.duration().toMillis())).append(": ").append(f.fault().done()).append('\n');
+    }
+
+    /** The step's faults and commands in the order they were made and ran. */
+    private static void inOrder(StepResult sr, Consumer<FiredFault> faults, Consumer<ExecResult> commands) {
+        List<Object> all = new ArrayList<>(sr.faults());
+        all.addAll(sr.commands());
+        all.sort(Comparator.comparing(o -> o instanceof FiredFault f ? f.startedAt() : ((ExecResult) o).startedAt()));
+        for (Object o : all) {
+            if (o instanceof FiredFault f) {
+                faults.accept(f);
+            } else {
+                commands.accept((ExecResult) o);
+            }
+        }
     }
 
     private static String verifyStatus(RunbookResult r) {

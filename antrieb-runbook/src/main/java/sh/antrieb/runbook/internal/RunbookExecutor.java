@@ -20,6 +20,8 @@ import sh.antrieb.Cluster;
 import sh.antrieb.ClusterSpec;
 import sh.antrieb.ExecOptions;
 import sh.antrieb.ExecResult;
+import sh.antrieb.Fault;
+import sh.antrieb.Faults;
 import sh.antrieb.ImageRef;
 import sh.antrieb.NetworkSpec;
 import sh.antrieb.Node;
@@ -28,6 +30,7 @@ import sh.antrieb.runbook.Runbook;
 import sh.antrieb.runbook.RunbookException;
 import sh.antrieb.runbook.RunbookResult;
 import sh.antrieb.runbook.RunbookResult.Failure;
+import sh.antrieb.runbook.RunbookResult.FiredFault;
 import sh.antrieb.runbook.RunbookResult.Phase;
 import sh.antrieb.runbook.RunbookResult.StepResult;
 import sh.antrieb.runbook.Step;
@@ -37,10 +40,13 @@ import sh.antrieb.runbook.Topology;
  * Runs a runbook's steps and then its verify commands on a cluster, stopping at the first failing
  * command. A block naming several nodes runs on them at once (what a reader of "on all nodes, install
  * nginx" expects, and much faster for package installs); its results are kept in the order the nodes
- * were named, and the first failing one in that order is the one reported.
+ * were named, and the first failing one in that order is the one reported. A {@code ```fault} block's faults are
+ * made on the cluster's {@link Faults} in order, between the blocks around it.
  */
 public final class RunbookExecutor {
     private static final Logger log = LoggerFactory.getLogger(RunbookExecutor.class);
+    /** Where a failing fault is said to have run: at the host, not on a node. */
+    public static final String HOST = "host";
 
     private RunbookExecutor() {
     }
@@ -121,31 +127,43 @@ public final class RunbookExecutor {
         return w.isPresent() && a.isPresent() ? w.get().sameImage(a.get()) : Objects.equals(wanted, actual);
     }
 
-    /** Runs {@code runbook} (whose variables all have values) on {@code cluster}. */
+    /**
+     * Runs {@code runbook} (whose variables all have values) on {@code cluster}. When its steps made faults, every
+     * fault of the cluster is healed when the run ends, pass or fail.
+     */
     public static RunbookResult run(Runbook runbook, Cluster cluster, ExecOptions options) {
         Instant startedAt = Instant.now();
         long start = System.nanoTime();
         List<StepResult> steps = new ArrayList<>();
+        List<FiredFault> fired = new ArrayList<>();
         Failure failure = null;
-        int total = runbook.steps().size();
-        for (Step step : runbook.steps()) {
-            log.info("runbook '{}' on {}: step {}/{} {}", runbook.title(), cluster.id(), step.number(), total, step.title());
-            List<ExecResult> results = new ArrayList<>();
-            ExecResult bad = runBlocks(runbook, cluster, step.commands(), options, results);
-            steps.add(new StepResult(step, results));
-            if (bad != null) {
-                failure = new Failure(Phase.STEP, step.number(), step.title(), bad);
-                break;
-            }
-        }
         List<ExecResult> verify = new ArrayList<>();
-        boolean verifyRan = failure == null;
-        if (verifyRan) {
-            log.info("runbook '{}' on {}: verify ({} block(s))", runbook.title(), cluster.id(), runbook.verify().size());
-            ExecResult bad = runBlocks(runbook, cluster, runbook.verify(), options, verify);
-            if (bad != null) {
-                failure = new Failure(Phase.VERIFY, 0, "Verify", bad);
+        boolean verifyRan = false;
+        List<Faults.Active> healed;
+        try {
+            int total = runbook.steps().size();
+            for (Step step : runbook.steps()) {
+                log.info("runbook '{}' on {}: step {}/{} {}", runbook.title(), cluster.id(), step.number(), total, step.title());
+                List<ExecResult> results = new ArrayList<>();
+                List<FiredFault> stepFaults = new ArrayList<>();
+                ExecResult bad = runBlocks(runbook, cluster, step.commands(), options, results, stepFaults);
+                fired.addAll(stepFaults);
+                steps.add(new StepResult(step, results, stepFaults));
+                if (bad != null) {
+                    failure = new Failure(Phase.STEP, step.number(), step.title(), bad);
+                    break;
+                }
             }
+            verifyRan = failure == null;
+            if (verifyRan) {
+                log.info("runbook '{}' on {}: verify ({} block(s))", runbook.title(), cluster.id(), runbook.verify().size());
+                ExecResult bad = runBlocks(runbook, cluster, runbook.verify(), options, verify, new ArrayList<>());
+                if (bad != null) {
+                    failure = new Failure(Phase.VERIFY, 0, "Verify", bad);
+                }
+            }
+        } finally {
+            healed = healIfFired(cluster, fired, "runbook '" + runbook.title() + "'");
         }
         if (failure != null) {
             log.info("runbook '{}' on {}: {}", runbook.title(), cluster.id(), failure.summary());
@@ -153,13 +171,40 @@ public final class RunbookExecutor {
             log.info("runbook '{}' on {}: succeeded", runbook.title(), cluster.id());
         }
         return new RunbookResult(runbook, cluster.id(), startedAt, Duration.ofNanos(System.nanoTime() - start), steps, verify,
-                verifyRan, failure);
+                verifyRan, failure, healed);
     }
 
-    /** Runs the blocks in order into {@code results}; returns the first failing result, or null. */
+    /**
+     * When {@code fired} is not empty: every fault in force on the cluster, then healed. A heal that fails is logged
+     * (the cluster's close, TTL and sweep still remove its faults) and does not hide the run's own outcome.
+     */
+    public static List<Faults.Active> healIfFired(Cluster cluster, List<FiredFault> fired, String what) {
+        if (fired.isEmpty()) {
+            return List.of();
+        }
+        try {
+            Faults faults = cluster.faults();
+            List<Faults.Active> active = faults.active();
+            faults.heal();
+            log.info("{} on {}: healed the faults in force at its end: {}", what, cluster.id(), active.isEmpty() ? "none" : active);
+            return active;
+        } catch (RuntimeException e) {
+            log.warn("{} on {}: could not heal its faults ({}); closing the cluster removes them", what, cluster.id(), e.toString());
+            return List.of();
+        }
+    }
+
+    /** Runs the blocks in order into {@code results} and {@code fired}; returns the first failing result, or null. */
     private static ExecResult runBlocks(Runbook runbook, Cluster cluster, List<CommandBlock> blocks, ExecOptions options,
-                                        List<ExecResult> results) {
+                                        List<ExecResult> results, List<FiredFault> fired) {
         for (CommandBlock block : blocks) {
+            if (block.isFault()) {
+                ExecResult bad = makeFaults(cluster, block, fired);
+                if (bad != null) {
+                    return bad;
+                }
+                continue;
+            }
             String command = Placeholders.substitute(block.script(), runbook.values());
             List<ExecResult> ran = runBlock(cluster, block.nodes(), command, options);
             results.addAll(ran);
@@ -170,6 +215,47 @@ public final class RunbookExecutor {
             }
         }
         return null;
+    }
+
+    /**
+     * Makes the faults of a fault block on {@code cluster}, in order, into {@code fired}. Returns null when all were
+     * made; else, for the one that could not be, a result on node {@code host} whose command is
+     * {@code fault: <line>}, exit code -1 and the reason in stderr (the later faults of the block are not made).
+     */
+    public static ExecResult makeFaults(Cluster cluster, CommandBlock block, List<FiredFault> fired) {
+        List<Integer> lines = faultLines(block);
+        for (int i = 0; i < block.faults().size(); i++) {
+            Fault fault = block.faults().get(i);
+            Instant started = Instant.now();
+            long t0 = System.nanoTime();
+            try {
+                fault.applyTo(cluster.faults());
+            } catch (AntriebException | IllegalArgumentException | IllegalStateException | UnsupportedOperationException e) {
+                log.info("on {}: fault {} could not be made: {}", cluster.id(), fault, e.getMessage());
+                return new ExecResult(HOST, "fault: " + fault, -1, "", "the fault could not be made: " + e.getMessage(), started,
+                        Duration.between(started, Instant.now()), false);
+            }
+            Duration took = Duration.ofNanos(System.nanoTime() - t0);
+            log.info("on {}: fault {}: {} ({} ms)", cluster.id(), fault, fault.done(), took.toMillis());
+            fired.add(new FiredFault(fault, lines.get(i), started, took));
+        }
+        return null;
+    }
+
+    /** The 1-based line of each fault of {@code block}: its fault lines are those neither blank nor comments. */
+    private static List<Integer> faultLines(CommandBlock block) {
+        List<Integer> lines = new ArrayList<>();
+        List<String> text = block.script().lines().toList();
+        for (int i = 0; i < text.size(); i++) {
+            String l = text.get(i).strip();
+            if (!l.isEmpty() && !l.startsWith("#")) {
+                lines.add(block.line() == 0 ? 0 : block.line() + 1 + i);
+            }
+        }
+        while (lines.size() < block.faults().size()) {
+            lines.add(0); // a block made in code whose text does not list its faults one per line
+        }
+        return lines;
     }
 
     /**

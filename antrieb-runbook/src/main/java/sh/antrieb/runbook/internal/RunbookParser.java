@@ -23,6 +23,7 @@ import org.commonmark.node.Paragraph;
 import org.commonmark.parser.IncludeSourceSpans;
 import org.commonmark.parser.Parser;
 
+import sh.antrieb.Fault;
 import sh.antrieb.runbook.CommandBlock;
 import sh.antrieb.runbook.RunbookException;
 import sh.antrieb.runbook.RunbookException.Problem;
@@ -37,6 +38,8 @@ import sh.antrieb.runbook.Variable;
 public final class RunbookParser {
     /** Info-string languages whose blocks run on nodes. */
     public static final Set<String> SHELLS = Set.of("sh", "bash", "shell");
+    /** The info string of a block of faults made at the host ({@link sh.antrieb.Fault}, one per line). */
+    public static final String FAULT = "fault";
 
     private static final Parser MARKDOWN = Parser.builder().includeSourceSpans(IncludeSourceSpans.BLOCKS).build();
     private static final Pattern STEP_NUMBER = Pattern.compile("(?i)(?:step\\s+)?(\\d+)(?:\\s*[.):\\-\u2013\u2014]\\s*|\\s+|$)(.*)");
@@ -49,7 +52,8 @@ public final class RunbookParser {
         TOPOLOGY("## Topology required", true,
                 "a fenced ```yaml block such as " + TopologyParser.EXAMPLE),
         VARIABLES("## Variables", false, "a list of '- `<NAME>`: meaning (default: value)'"),
-        STEPS("## Steps", true, "numbered steps ('### 1. Title' headings or an ordered list), each with ```sh nodeN``` command blocks"),
+        STEPS("## Steps", true, "numbered steps ('### 1. Title' headings or an ordered list), each with ```sh nodeN``` command blocks "
+                + "(and ```fault``` blocks of failures to make)"),
         VERIFY("## Verify", true, "```sh nodeN``` blocks whose success proves the scenario works"),
         OTHER("", false, "");
 
@@ -182,7 +186,14 @@ public final class RunbookParser {
 
         List<Step> steps = known.containsKey(Section.STEPS) ? steps(known.get(Section.STEPS)) : List.of();
         List<CommandBlock> verify = known.containsKey(Section.VERIFY) ? commandsIn(known.get(Section.VERIFY).blocks) : List.of();
-        steps.forEach(s -> s.commands().forEach(c -> checkDeclared(c.script(), c.line() + 1, declared)));
+        for (CommandBlock c : verify) {
+            if (c.isFault()) {
+                problem(c.line(), "a ```fault``` block in '## Verify': faults are made in a step; move it to the last step, "
+                        + "and let Verify check what the scenario does under it");
+            }
+        }
+        verify = verify.stream().filter(c -> !c.isFault()).toList();
+        steps.forEach(s -> s.commands().stream().filter(c -> !c.isFault()).forEach(c -> checkDeclared(c.script(), c.line() + 1, declared)));
         verify.forEach(c -> checkDeclared(c.script(), c.line() + 1, declared));
 
         if (!problems.isEmpty()) {
@@ -439,6 +450,9 @@ public final class RunbookParser {
             problem(line, "a code block with no node: " + howTo + ", or give it a language such as ```text``` if it only shows text");
             return null;
         }
+        if (tokens.get(0).equalsIgnoreCase(FAULT)) {
+            return faultBlock(f, tokens, line);
+        }
         List<String> targets;
         if (SHELLS.contains(tokens.get(0).toLowerCase(Locale.ROOT))) {
             targets = tokens.subList(1, tokens.size());
@@ -485,10 +499,67 @@ public final class RunbookParser {
         return new CommandBlock(List.copyOf(nodes), script, line);
     }
 
+    /**
+     * A fault block from {@code f}: one {@link Fault} per line (blank lines and {@code #} comments skipped), each
+     * problem at its own line; null when it has any.
+     */
+    private CommandBlock faultBlock(FencedCodeBlock f, List<String> tokens, int line) {
+        String example = "e.g. 'power_off node1', 'partition node1 node2', 'link node2 latency=200ms loss=0.05' or 'heal'";
+        if (tokens.size() > 1) {
+            problem(line, "```" + String.join(" ", tokens) + "```: a fault block names its nodes on each line, not after 'fault': "
+                    + "write ```fault``` and then one fault per line, " + example);
+            return null;
+        }
+        String script = f.getLiteral() == null ? "" : f.getLiteral();
+        if (script.endsWith("\n")) {
+            script = script.substring(0, script.length() - 1);
+        }
+        List<Fault> faults = new ArrayList<>();
+        boolean ok = true;
+        List<String> lines = script.lines().toList();
+        for (int i = 0; i < lines.size(); i++) {
+            String l = lines.get(i).strip();
+            int at = line + 1 + i;
+            if (l.isEmpty() || l.startsWith("#")) {
+                continue;
+            }
+            if (Placeholders.PLACEHOLDER.matcher(l).find()) {
+                problem(at, "a <VARIABLE> in a fault line ('" + shorten(l) + "'): fault lines are taken as written; "
+                        + "name the nodes and values themselves, " + example);
+                ok = false;
+                continue;
+            }
+            Fault fault;
+            try {
+                fault = Fault.parse(l);
+            } catch (IllegalArgumentException e) {
+                problem(at, "cannot read the fault '" + shorten(l) + "': " + e.getMessage());
+                ok = false;
+                continue;
+            }
+            for (String n : fault.nodesNamed()) {
+                boolean known = nodeNames == null ? NODE_TOKEN.matcher(n).matches() && !n.equals("all") : nodeNames.contains(n);
+                if (!known) {
+                    problem(at, "unknown node '" + n + "' in the fault '" + shorten(l) + "': the topology has "
+                            + (nodeNames == null ? "nodes node1, node2, ..." : TopologyParser.nodeRange(nodeNames.size()))
+                            + " (a fault line names each node; 'all' is for command blocks)");
+                    ok = false;
+                }
+            }
+            faults.add(fault);
+        }
+        if (ok && faults.isEmpty()) {
+            problem(line, "an empty fault block: put one fault per line between the fences, " + example);
+            return null;
+        }
+        return ok ? CommandBlock.ofFaults(faults, script, line) : null;
+    }
+
     /** Whether {@code f} is meant to run (or is a broken attempt at it), as opposed to text shown to the reader. */
     private boolean isCommandCandidate(FencedCodeBlock f) {
         List<String> tokens = infoTokens(f);
-        return tokens.isEmpty() || SHELLS.contains(tokens.get(0).toLowerCase(Locale.ROOT)) || isNodeToken(tokens.get(0))
+        return tokens.isEmpty() || SHELLS.contains(tokens.get(0).toLowerCase(Locale.ROOT)) || tokens.get(0).equalsIgnoreCase(FAULT)
+                || isNodeToken(tokens.get(0))
                 || tokens.stream().anyMatch(this::isNodeToken);
     }
 

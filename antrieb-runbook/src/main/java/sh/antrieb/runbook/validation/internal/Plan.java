@@ -158,7 +158,9 @@ public record Plan(Code code, List<Step> steps, List<CommandBlock> verify) {
     }
 
     private static List<CommandBlock> substitute(List<CommandBlock> blocks, Runbook rb) {
-        return blocks.stream().map(b -> new CommandBlock(b.nodes(), Placeholders.substitute(b.script(), rb.values()), b.line())).toList();
+        // A fault block holds no placeholders (the parser refuses them): it stays as it is.
+        return blocks.stream().map(b -> b.isFault() ? b
+                : new CommandBlock(b.nodes(), Placeholders.substitute(b.script(), rb.values()), b.line())).toList();
     }
 
     /** Whether the code is an Ansible playbook, whose idempotence the recap tells. */

@@ -15,6 +15,7 @@ import sh.antrieb.Cluster;
 import sh.antrieb.ExecOptions;
 import sh.antrieb.ExecResult;
 import sh.antrieb.runbook.CommandBlock;
+import sh.antrieb.runbook.RunbookResult.FiredFault;
 import sh.antrieb.runbook.Step;
 import sh.antrieb.runbook.internal.ResultRenderer;
 import sh.antrieb.runbook.internal.RunbookExecutor;
@@ -28,7 +29,9 @@ import sh.antrieb.runbook.validation.Findings.StepRun;
  * One validation pass on a cluster, in Molecule's order: the steps, the steps again (idempotence: they
  * must pass and change nothing), then every verify check. A failed step stops its run; a failed first run
  * skips the rest. After a failure the failing node is asked about its systemd units, so a unit that failed
- * to start is named with its journal.
+ * to start is named with its journal. A step's fault blocks are made as in a runbook run (a fault that cannot be
+ * made fails the step); every fault is healed after the first run (so the second starts without them) and when the
+ * pass ends.
  */
 public final class Runner {
     private static final Logger log = LoggerFactory.getLogger(Runner.class);
@@ -40,6 +43,8 @@ public final class Runner {
     private final List<ExecResult> engine = new ArrayList<>();
     private final List<Finding> failures = new ArrayList<>();
     private final List<StepRun> runs = new ArrayList<>();
+    /** Faults the steps' fault blocks made: healed when the pass ends. */
+    private final List<FiredFault> fired = new ArrayList<>();
     /** Per node: its uptime in microseconds when the pass started; units whose state changed before are not the code's doing. */
     private final Map<String, Long> uptimeAtStart = new HashMap<>();
     /** Per node, path to the MD5 it had when last seen changed. */
@@ -58,6 +63,14 @@ public final class Runner {
     }
 
     private Findings run(Duration provisionTime) {
+        try {
+            return runAll(provisionTime);
+        } finally {
+            RunbookExecutor.healIfFired(cluster, fired, "validation");
+        }
+    }
+
+    private Findings runAll(Duration provisionTime) {
         Instant startedAt = Instant.now();
         long start = System.nanoTime();
         List<String> nodes = cluster.nodes().stream().map(sh.antrieb.Node::name).toList();
@@ -72,6 +85,10 @@ public final class Runner {
         List<ExecResult> verify = new ArrayList<>();
         if (firstPassed) {
             if (idempotence) {
+                // The second run starts from the cluster as provisioned and configured, not under the first run's
+                // faults: it makes them again where the steps say.
+                RunbookExecutor.healIfFired(cluster, fired, "validation run 1");
+                fired.clear();
                 if (!plan.ansible()) {
                     fileChanges(1, nodes); // what the first run left: the second run's steps are compared with it
                 }
@@ -101,6 +118,14 @@ public final class Runner {
             List<ExecResult> results = new ArrayList<>();
             ExecResult bad = null;
             for (CommandBlock block : step.commands()) {
+                if (block.isFault()) {
+                    bad = RunbookExecutor.makeFaults(cluster, block, fired);
+                    if (bad != null) {
+                        results.add(bad);
+                        break;
+                    }
+                    continue;
+                }
                 List<ExecResult> ran = RunbookExecutor.runBlock(cluster, block.nodes(), block.script(), options);
                 results.addAll(ran);
                 bad = ran.stream().filter(r -> !r.succeeded()).findFirst().orElse(null);
