@@ -6,6 +6,7 @@ import sh.antrieb.Antrieb;
 import sh.antrieb.Catalog;
 import sh.antrieb.Cluster;
 import sh.antrieb.ClusterSpec;
+import sh.antrieb.HostCapacity;
 import sh.antrieb.ProvisionOptions;
 
 /**
@@ -25,6 +26,14 @@ public interface ClusterSource {
     /** The catalog of {@code namespace} (an account's): its saved artifacts and the built-in {@code antrieb/*} ones. */
     Catalog catalog(String namespace);
 
+    /**
+     * The capacity of the libvirt host(s) clusters are made on, and this source's use and limits of each, for the
+     * operator's dashboard page; see {@link Antrieb#capacity()}.
+     *
+     * @throws sh.antrieb.AntriebException when a host cannot be asked (its connection lost)
+     */
+    List<HostCapacity> hosts();
+
     /** The source backed by {@code antrieb}. */
     static ClusterSource of(Antrieb antrieb) {
         return new ClusterSource() {
@@ -41,6 +50,11 @@ public interface ClusterSource {
             @Override
             public Catalog catalog(String namespace) {
                 return antrieb.catalog(namespace);
+            }
+
+            @Override
+            public List<HostCapacity> hosts() {
+                return List.of(antrieb.capacity());
             }
         };
     }
