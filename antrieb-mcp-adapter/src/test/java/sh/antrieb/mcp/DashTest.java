@@ -404,6 +404,8 @@ class DashTest {
             assertThat(shown).contains("<code id=\"namespace\">erin-team</code>").contains("id=\"namespace-changed\"")
                     .contains("<code>@erin/</code>");
             assertThat(server.keys().account("erin").orElseThrow().namespace()).isEqualTo("erin-team");
+            assertThat(d.post("/dash/account/namespace", Map.of("csrf", token, "namespace", "erin-team")).headers().firstValue("Location")
+                    .orElseThrow()).as("the one it has: no change to report").endsWith("/dash/account");
 
             // The same MCP session's next calls act in the new namespace: provision resolves there, search reads there.
             String after = provision(client);

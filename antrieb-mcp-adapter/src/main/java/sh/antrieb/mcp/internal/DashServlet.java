@@ -365,6 +365,10 @@ public final class DashServlet extends HttpServlet {
                     asked);
             return;
         }
+        if (moved.namespace().equals(s.account().namespace())) {
+            res.sendRedirect(PATH + "/account"); // the one it had: nothing to say
+            return;
+        }
         log.info("dashboard: account {} changed its namespace from {} to {}", s.account().name(), s.account().namespace(), moved.namespace());
         res.sendRedirect(PATH + "/account?namespace_changed=" + java.net.URLEncoder.encode(s.account().namespace(), StandardCharsets.UTF_8));
     }
