@@ -295,6 +295,23 @@ public final class Antrieb implements AutoCloseable {
         return accelerator;
     }
 
+    /**
+     * The host's capacity and this client's use of it now: memory, CPUs, running guests and Antrieb's storage pool as
+     * libvirt reports them, with this client's live clusters and nodes and its limits. Asks libvirt each time (a few
+     * cheap calls); for an operator's view, not for a hot path.
+     *
+     * @throws HostUnavailableException when the libvirt connection is lost and not back in time
+     */
+    public HostCapacity capacity() {
+        checkOpen();
+        LibvirtHost.Figures f = host.figures();
+        List<Cluster> live = clusters();
+        int nodes = live.stream().mapToInt(c -> c.nodes().size()).sum();
+        return new HostCapacity(settings.uri(), accelerator, f.cpus(), f.memoryBytes(), f.freeMemoryBytes(), f.runningGuests(),
+                f.guestVcpus(), f.guestMemoryBytes(), f.poolCapacity(), f.poolAllocation(), f.poolAvailable(), live.size(), nodes,
+                settings.maxConcurrentClusters(), settings.maxNodes(), settings.maxTtl(), settings.defaultVmSize());
+    }
+
     /** The images this host can boot. */
     public List<String> images() {
         return images.names();

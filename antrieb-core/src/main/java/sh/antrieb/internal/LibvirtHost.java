@@ -19,10 +19,13 @@ import java.util.regex.Pattern;
 
 import org.libvirt.Connect;
 import org.libvirt.Domain;
+import org.libvirt.DomainInfo;
 import org.libvirt.Library;
 import org.libvirt.LibvirtException;
 import org.libvirt.Network;
+import org.libvirt.NodeInfo;
 import org.libvirt.StoragePool;
+import org.libvirt.StoragePoolInfo;
 import org.libvirt.StorageVol;
 import org.libvirt.Stream;
 import org.slf4j.Logger;
@@ -101,8 +104,11 @@ public final class LibvirtHost implements AutoCloseable {
 
     private static Connect open(URI uri) throws LibvirtException {
         Connect c = new Connect(uri.toString(), false);
-        // Keepalive: a peer that stops answering (a host gone, a daemon hung) is noticed within ~20 s.
-        c.setKeepAlive(5, 3);
+        // Keepalive: a peer that stops answering (a host gone, a daemon hung) is noticed within ~20 s. libvirt's test
+        // driver (test:///default, for unit tests) runs in this process: no peer, and it refuses keepalive.
+        if (!"test".equals(uri.getScheme())) {
+            c.setKeepAlive(5, 3);
+        }
         return c;
     }
 
@@ -265,6 +271,66 @@ public final class LibvirtHost implements AutoCloseable {
             hwVirt = cpuinfoHasVirtFlags();
         }
         return kvmOffered && hwVirt ? Accelerator.KVM : Accelerator.TCG;
+    }
+
+    /**
+     * What the host has and what its running domains take, as libvirt reports it (node info, free memory, the
+     * running domains' info, Antrieb's pool info): cheap calls, no shell on the host.
+     *
+     * @param poolCapacity   {@link sh.antrieb.HostCapacity#UNKNOWN} when the pool {@value #POOL} does not exist
+     */
+    public record Figures(int cpus, long memoryBytes, long freeMemoryBytes, int runningGuests, int guestVcpus,
+                          long guestMemoryBytes, long poolCapacity, long poolAllocation, long poolAvailable) {
+    }
+
+    /** The host's {@link Figures} now. */
+    public Figures figures() {
+        return call("read host capacity", c -> {
+            NodeInfo node = c.nodeInfo();
+            long free = c.getFreeMemory();
+            int guests = 0;
+            int vcpus = 0;
+            long guestKib = 0;
+            for (int id : c.listDomains()) {
+                Domain d;
+                try {
+                    d = c.domainLookupByID(id);
+                } catch (LibvirtException gone) { // stopped between the list and the lookup
+                    if (isConnectionLoss(gone, c)) {
+                        throw gone;
+                    }
+                    continue;
+                }
+                try {
+                    DomainInfo info = d.getInfo();
+                    guests++;
+                    vcpus += info.nrVirtCpu;
+                    guestKib += info.memory;
+                } finally {
+                    d.free();
+                }
+            }
+            long[] pool = {sh.antrieb.HostCapacity.UNKNOWN, sh.antrieb.HostCapacity.UNKNOWN, sh.antrieb.HostCapacity.UNKNOWN};
+            StoragePool p;
+            try {
+                p = c.storagePoolLookupByName(POOL);
+            } catch (LibvirtException missing) {
+                if (isConnectionLoss(missing, c)) {
+                    throw missing;
+                }
+                p = null;
+            }
+            if (p != null) {
+                try {
+                    StoragePoolInfo info = p.getInfo();
+                    pool = new long[] {info.capacity, info.allocation, info.available};
+                } finally {
+                    p.free();
+                }
+            }
+            // libvirt's node info and domain info count memory in KiB
+            return new Figures(node.cpus, node.memory * 1024, free, guests, vcpus, guestKib * 1024, pool[0], pool[1], pool[2]);
+        });
     }
 
     private static boolean cpuinfoHasVirtFlags() {

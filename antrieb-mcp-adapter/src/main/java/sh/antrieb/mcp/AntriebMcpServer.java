@@ -232,7 +232,7 @@ public final class AntriebMcpServer implements AutoCloseable {
                 new HttpEndpoint.Mount("metrics", new MetricsServlet(metrics), List.of(MetricsServlet.PATH), List.of(security)),
                 // The dashboard signs in with a key once and then goes by its session cookie; it checks Origin/Host itself.
                 new HttpEndpoint.Mount("dash", new DashServlet(new DashSessions(keys, Clock.systemUTC()), keys, clusters, commandLog, validationRuns, backend,
-                        metrics, originAndHost, Clock.systemUTC()), List.of(DashServlet.PATH, DashServlet.PATH + "/*"), List.of())));
+                        metrics, limits, originAndHost, Clock.systemUTC()), List.of(DashServlet.PATH, DashServlet.PATH + "/*"), List.of())));
         running.add(endpoint);
         running.add(server::close);
         return endpoint.uri();

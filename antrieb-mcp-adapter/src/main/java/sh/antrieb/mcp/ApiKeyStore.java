@@ -91,7 +91,8 @@ public final class ApiKeyStore {
     /**
      * Creates a key for {@code account}, creating the account when it is new.
      *
-     * @param namespace namespace of a new account (null: the account name); must match an existing account's
+     * @param namespace namespace of a new account (null: the account name, unless another account has or had that
+     *                  namespace); must match an existing account's
      * @param limits    limits to store for the account (null: keep its own, or use the server defaults)
      */
     public CreatedKey create(String account, String namespace, AccountLimits limits) {
@@ -108,7 +109,17 @@ public final class ApiKeyStore {
             Map<String, Object> existing = (Map<String, Object>) accounts.get(account);
             if (existing != null && namespace != null && !namespace.equals(existing.get("namespace"))) {
                 throw new IllegalArgumentException("account " + account + " already has namespace " + existing.get("namespace")
-                        + "; a namespace cannot change (omit --namespace)");
+                        + "; key create cannot change it (omit --namespace; the account's own dashboard page changes it)");
+            }
+            if (existing == null && namespace == null) {
+                // The default namespace of a new account may be one another account moved into (changeNamespace);
+                // sharing one is the operator's explicit choice (--namespace), never an accident.
+                accounts.forEach((other, value) -> {
+                    if (value instanceof Map<?, ?> e && (ns.equals(e.get("namespace")) || namespaces(e.get("former_namespaces")).contains(ns))) {
+                        throw new IllegalArgumentException("namespace " + ns + " belongs to account " + other
+                                + ": give the new account its own with --namespace NS (or --namespace " + ns + " to share it)");
+                    }
+                });
             }
             Map<String, Object> entry = existing == null ? new LinkedHashMap<>() : new LinkedHashMap<>(existing);
             entry.putIfAbsent("namespace", ns);
@@ -125,6 +136,57 @@ public final class ApiKeyStore {
         });
         log.info("created key {} for account {}", id, account);
         return new CreatedKey(key, id, account(account).orElse(validated));
+    }
+
+    /**
+     * Moves {@code account} (which must exist) to {@code namespace}: its next saves, searches and provisions use it (a
+     * running server reads the change on its next request). What it saved before stays in the namespace it had and is
+     * seen again when it moves back; the namespaces it had stay its own, so no other account can move into them and
+     * see what it saved there. Refused, with what to do instead, for a name {@link Account} does not accept, the
+     * built-in {@code antrieb} namespace, the stdio user's {@value Account#LOCAL}, and a namespace that is another
+     * account's name or is or was another account's namespace.
+     *
+     * @return the account as it is now
+     * @throws IllegalArgumentException naming the problem and the fix; nothing was changed
+     */
+    public Account changeNamespace(String account, String namespace) {
+        Account current = account(account).orElseThrow(() ->
+                new IllegalArgumentException("no account " + account + ": create it first with key create --account " + account));
+        String ns = namespace == null ? "" : namespace.strip();
+        new Account(account, ns, current.limits()); // the rule every namespace follows; its message names the alphabet
+        if (ns.equals(current.namespace())) {
+            return current;
+        }
+        if (ns.equals(sh.antrieb.Catalog.BUILTIN_NAMESPACE) || ns.equals(Account.LOCAL)) {
+            throw new IllegalArgumentException("namespace '" + ns + "' is reserved (" + (ns.equals(Account.LOCAL)
+                    ? "the local stdio user's" : "the read-only built-in artifacts'") + "): choose another, e.g. " + account + "-team");
+        }
+        update(data -> {
+            data.accounts().forEach((other, value) -> {
+                if (!other.equals(account) && value instanceof Map<?, ?> entry && (other.equals(ns)
+                        || ns.equals(entry.get("namespace")) || namespaces(entry.get("former_namespaces")).contains(ns))) {
+                    throw new IllegalArgumentException("namespace '" + ns + "' belongs to another account: choose another, e.g. "
+                            + account + "-team");
+                }
+            });
+            @SuppressWarnings("unchecked")
+            Map<String, Object> entry = new LinkedHashMap<>((Map<String, Object>) data.accounts().get(account));
+            String old = String.valueOf(entry.getOrDefault("namespace", account));
+            List<String> former = new ArrayList<>(namespaces(entry.get("former_namespaces")));
+            former.remove(ns);
+            if (!former.contains(old)) {
+                former.add(old);
+            }
+            entry.put("namespace", ns);
+            entry.put("former_namespaces", former);
+            data.accounts().put(account, entry);
+        });
+        log.info("account {} moved from namespace {} to {}", account, current.namespace(), ns);
+        return account(account).orElseThrow();
+    }
+
+    private static List<String> namespaces(Object value) {
+        return value instanceof List<?> l ? l.stream().map(String::valueOf).toList() : List.of();
     }
 
     /**

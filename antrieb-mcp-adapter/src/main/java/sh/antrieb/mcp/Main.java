@@ -425,7 +425,8 @@ public final class Main implements Callable<Integer> {
 
         @Command(name = "create", mixinStandardHelpOptions = true, sortOptions = false,
                 description = {"Creates an API key for account NAME (created when new) and prints it on stdout, once: only its",
-                        "SHA-256 is stored. The account's namespace (default: its name) holds its saved artifacts.",
+                        "SHA-256 is stored. The account's namespace (default: its name) holds its saved artifacts;",
+                        "the account changes it on its dashboard page (/dash/account).",
                         "Any limit given stores all three for the account, the others at their defaults."})
         static final class Create implements Callable<Integer> {
             @Spec

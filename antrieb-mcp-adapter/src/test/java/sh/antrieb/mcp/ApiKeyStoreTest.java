@@ -82,12 +82,40 @@ class ApiKeyStoreTest {
     }
 
     @Test
-    void namesAreCheckedAndANamespaceNeverChanges() {
+    void namesAreCheckedAndKeyCreateNeverChangesANamespace() {
         ApiKeyStore keys = ApiKeyStore.open(state, AccountLimits.DEFAULTS);
         assertThatThrownBy(() -> keys.create("../etc", null, null)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("invalid account name");
         assertThatThrownBy(() -> keys.create("Alice", null, null)).isInstanceOf(IllegalArgumentException.class);
         keys.create("alice", "team-a", null);
         assertThatThrownBy(() -> keys.create("alice", "team-b", null)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("cannot change");
         assertThat(keys.create("alice", null, null).account().namespace()).isEqualTo("team-a");
+    }
+
+    @Test
+    void changeNamespaceFollowsTheNamingRuleAndNeverTakesAnotherAccountsNamespace() {
+        ApiKeyStore keys = ApiKeyStore.open(state, AccountLimits.DEFAULTS);
+        String alice = keys.create("alice", null, null).key();
+        keys.create("bob", "team-b", null);
+        ApiKeyStore other = ApiKeyStore.open(state, AccountLimits.DEFAULTS); // a running server: sees it on the next request
+        assertThat(other.authenticate(alice).orElseThrow().namespace()).isEqualTo("alice");
+
+        assertThat(keys.changeNamespace("alice", "team-a").namespace()).isEqualTo("team-a");
+        assertThat(other.authenticate(alice).orElseThrow().namespace()).isEqualTo("team-a");
+        assertThat(keys.list()).extracting(ApiKeyStore.KeyInfo::namespace).containsExactly("team-a", "team-b");
+
+        for (String[] bad : new String[][] {{"Team A", "invalid namespace 'Team A'"}, {"", "invalid namespace ''"},
+                {"../keys", "invalid namespace"}, {"team-b", "belongs to another account"}, {"bob", "belongs to another account"},
+                {"antrieb", "reserved"}, {"local", "reserved"}}) {
+            assertThatThrownBy(() -> keys.changeNamespace("alice", bad[0])).as(bad[0]).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining(bad[1]).hasMessageContaining("e.g.");
+            assertThat(other.authenticate(alice).orElseThrow().namespace()).as(bad[0]).isEqualTo("team-a");
+        }
+        assertThatThrownBy(() -> keys.changeNamespace("nobody", "x")).hasMessageContaining("no account nobody");
+        // What alice had stays hers: bob cannot move into it, a new account does not get it by default, alice can move back.
+        assertThatThrownBy(() -> keys.changeNamespace("bob", "alice")).hasMessageContaining("belongs to another account");
+        assertThatThrownBy(() -> keys.create("team-a", null, null)).hasMessageContaining("belongs to account alice")
+                .hasMessageContaining("--namespace");
+        assertThat(keys.changeNamespace("alice", "alice").namespace()).isEqualTo("alice");
+        assertThat(keys.changeNamespace("alice", "team-a").namespace()).isEqualTo("team-a");
     }
 }

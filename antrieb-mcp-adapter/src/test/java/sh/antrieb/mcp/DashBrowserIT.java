@@ -38,8 +38,9 @@ import sh.antrieb.Antrieb;
 /**
  * The dashboard in a real browser (Debian's chromium, driven through Debian's chromedriver by Selenium) on a real
  * 1-node cluster (1 vCPU / 768 MiB) made through {@code /mcp}: sign in, see the cluster, open its command log, find a
- * command's output (markup shown as text, the secret value replaced), a built-in runbook as a page, the account page,
- * refuse a delete without the form token or from a foreign Origin, delete the cluster from the page, sign out; a second
+ * command's output (markup shown as text, the secret value replaced), a built-in runbook as a page, the account page
+ * and a namespace change there (a bad one refused with its reason, a good one used by the next MCP save), this host's
+ * capacity on the operator page (read from the real libvirtd), refuse a delete without the form token or from a foreign Origin, delete the cluster from the page, sign out; a second
  * account sees none of it. Screenshots of each page go to {@code target/dash-screenshots/}.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -57,6 +58,7 @@ class DashBrowserIT {
     static McpSyncClient alice;
     static ChromeDriver browser;
     static String cluster;
+    static ApiKeyStore.CreatedKey ops;
 
     @BeforeAll
     static void start() throws Exception {
@@ -231,6 +233,49 @@ class DashBrowserIT {
         assertThat(browser.findElement(By.id("namespace")).getText()).isEqualTo("alice");
         assertThat(browser.findElements(By.cssSelector("#keys tbody tr"))).hasSize(1);
         shot("07-account");
+
+        // The namespace, changed on the page: a bad one is refused with the store's reason and changes nothing...
+        WebElement field = browser.findElement(By.id("namespace-field"));
+        field.clear();
+        field.sendKeys("Not Valid");
+        clickThrough(browser.findElement(By.id("change-namespace-button")));
+        assertThat(browser.findElement(By.id("error")).getText()).contains("invalid namespace 'Not Valid'")
+                .contains("lowercase letters, digits and '-'");
+        assertThat(browser.findElement(By.id("namespace")).getText()).isEqualTo("alice");
+        shot("07-account-bad-namespace");
+        // ...a good one is the account's at once: the next MCP save lands there.
+        field = browser.findElement(By.id("namespace-field"));
+        field.clear();
+        field.sendKeys("alice-team");
+        clickThrough(browser.findElement(By.id("change-namespace-button")));
+        assertThat(browser.findElement(By.id("namespace")).getText()).isEqualTo("alice-team");
+        assertThat(browser.findElement(By.id("namespace-changed")).getText()).contains("@alice-team/").contains("@alice/");
+        shot("07-account-namespace-changed");
+        Map<String, Object> saved = ok(call(alice, "save", Map.of("type", "network", "name", "browser-lan", "egress", false)));
+        assertThat(saved.get("fq_name")).isEqualTo("alice-team/browser-lan");
+        assertThat(antrieb.catalog("alice").search(sh.antrieb.Catalog.Type.NETWORK, "browser-lan", 10)).isEmpty();
+    }
+
+    @Test
+    @Order(4)
+    void theOperatorPageShowsThisHostsCapacityAsLibvirtReportsIt() throws Exception {
+        ops = server.keys().create("ops", null, null);
+        server.keys().setOperator("ops", true);
+        DashClient d = new DashClient(base);
+        assertThat(d.signIn(ops.key()).statusCode()).isEqualTo(302);
+        String page = d.get("/dash/operator").body();
+        sh.antrieb.HostCapacity c = antrieb.capacity();
+        assertThat(c.cpus()).isPositive();
+        assertThat(c.freeMemoryBytes()).isPositive().isLessThan(c.memoryBytes());
+        assertThat(c.runningGuests()).isPositive(); // our node, and any other guest on this host
+        assertThat(c.guestVcpus()).isGreaterThanOrEqualTo(c.runningGuests());
+        assertThat(c.poolKnown()).isTrue();
+        assertThat(c.clusters()).isEqualTo(1);
+        assertThat(page).contains("<code>" + c.uri() + "</code>")
+                .contains("class=\"accelerator\">" + antrieb.accelerator().name().toLowerCase(java.util.Locale.ROOT) + "</td>")
+                .containsPattern("class=\"memory\">[0-9.]+ [KMG]iB free of [0-9.]+ GiB</td>")
+                .contains(c.cpus() + " CPUs").contains("Antrieb: 1 clusters, 1 nodes")
+                .containsPattern("class=\"pool\">[0-9.]+ [KMG]?i?B used, [0-9.]+ [KMG]iB free of [0-9.]+ [KMG]iB</td>");
     }
 
     @Test
@@ -276,6 +321,19 @@ class DashBrowserIT {
         open("/dash/commands?cluster=" + cluster);
         assertThat(browser.findElement(By.id("no-commands")).isDisplayed()).isTrue();
         shot("11-bob-commands");
+        assertThat(browser.findElements(By.id("nav-operator"))).isEmpty();
+        clickThrough(browser.findElement(By.id("sign-out")));
+    }
+
+    @Test
+    @Order(7)
+    void anOperatorSeesTheHostCapacityPage() throws Exception {
+        signIn(ops.key());
+        clickThrough(browser.findElement(By.id("nav-operator")));
+        assertThat(browser.findElement(By.cssSelector("#hosts td.accelerator")).getText())
+                .isEqualTo(antrieb.accelerator().name().toLowerCase(java.util.Locale.ROOT));
+        assertThat(browser.findElement(By.cssSelector("#hosts td.guests")).getText()).contains("Antrieb: 0 clusters, 0 nodes");
+        shot("12-operator");
         clickThrough(browser.findElement(By.id("sign-out")));
     }
 }

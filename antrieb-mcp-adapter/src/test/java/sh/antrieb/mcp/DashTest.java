@@ -21,7 +21,7 @@ import io.modelcontextprotocol.client.McpSyncClient;
 /**
  * The dashboard on a real Tomcat over clusters that are objects, with the JDK HttpClient as the browser: sign-in and
  * its cookie, accounts that see only their own clusters and commands, escaping, secret values, CSRF, Origin and Host,
- * sign-out and revoked keys. The same flow in a real browser on real VMs: {@code DashBrowserIT}.
+ * sign-out and revoked keys, the operator's host capacity, changing the namespace. The same flow in a real browser on real VMs: {@code DashBrowserIT}.
  */
 class DashTest {
     private static final String SECRET = "dash-s3cret-value-42";
@@ -30,6 +30,7 @@ class DashTest {
     static FakeClusters clusters;
     static AntriebMcpServer server;
     static URI base;
+    static URI mcp;
     static String aliceKey;
     static String bobKey;
     static McpSyncClient alice;
@@ -41,7 +42,7 @@ class DashTest {
         server = AntriebMcpServer.builder(clusters).stateDir(state).build();
         aliceKey = server.keys().create("alice", null, null).key();
         bobKey = server.keys().create("bob", null, null).key();
-        URI mcp = server.startHttp("127.0.0.1", 0);
+        mcp = server.startHttp("127.0.0.1", 0);
         base = mcp.resolve("/");
         alice = McpTestClients.http(mcp, aliceKey, Duration.ofSeconds(30));
         bob = McpTestClients.http(mcp, bobKey, Duration.ofSeconds(30));
@@ -319,5 +320,100 @@ class DashTest {
         assertThat(d.get("/dash/static/nope.css").statusCode()).isEqualTo(404);
         DashClient in = signedIn(aliceKey);
         assertThat(in.get("/dash/nothing-here").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void theOperatorViewShowsHostCapacityAndTheServersLimitsToAnOperatorOnly() throws Exception {
+        String a = provision(alice);
+        try {
+            DashClient normal = signedIn(aliceKey);
+            assertThat(normal.get("/dash/operator").statusCode()).isEqualTo(404);
+            for (String page : List.of("/dash", "/dash/account", "/dash/operator", "/dash/commands")) {
+                assertThat(normal.get(page).body()).as(page).doesNotContain("Host capacity").doesNotContain(FakeClusters.HOST.getHost())
+                        .doesNotContain("64.0 GiB");
+            }
+
+            ApiKeyStore.CreatedKey ops = server.keys().create("ops-capacity", null, null);
+            server.keys().setOperator("ops-capacity", true);
+            HttpResponse<String> r = signedIn(ops.key()).get("/dash/operator");
+            assertThat(r.statusCode()).isEqualTo(200);
+            String hosts = r.body().replaceAll("(?s).*(<table class=\"cards\" id=\"hosts\">.*?</table>).*", "$1");
+            assertThat(hosts).contains("<code>qemu+ssh://kvm-7.example/system</code>")
+                    .contains("<td data-label=\"Accelerator\" class=\"accelerator\">kvm</td>")
+                    .contains("40.0 GiB free of 64.0 GiB").contains("24 CPUs")
+                    .contains("120.0 GiB used, 380.0 GiB free of 500.0 GiB")
+                    .contains("at most 6 concurrent clusters in all").contains("4 nodes per cluster (+1 controller)")
+                    .contains("TTL at most 10 min").contains("4 vCPU / 2048 MiB / 20 GiB");
+            long open = clusters.made.values().stream().filter(FakeClusters.FakeCluster::isOpen).count();
+            assertThat(open).isPositive();
+            assertThat(hosts).contains("Antrieb: " + open + " clusters, " + open + " nodes");
+            assertThat(r.body()).contains("Accounts without limits of their own: <span>2 clusters, 4 nodes per cluster (+1 controller), TTL 10 min</span>");
+
+            // A host that cannot be asked: said so (escaped, like every value), and the rest of the page is still there.
+            clusters.hostsFailure = "libvirt at qemu:///system is unavailable <b>now</b>";
+            try {
+                HttpResponse<String> lost = signedIn(ops.key()).get("/dash/operator");
+                assertThat(lost.statusCode()).isEqualTo(200);
+                assertThat(lost.body()).contains("id=\"hosts-error\"").contains("unavailable &lt;b&gt;now&lt;/b&gt;")
+                        .doesNotContain("<b>now</b>").doesNotContain("id=\"hosts\"").contains("id=\"account-alice\"");
+            } finally {
+                clusters.hostsFailure = null;
+            }
+        } finally {
+            clusters.made.get(a).close();
+        }
+    }
+
+    @Test
+    void theNamespaceChangesFromTheAccountPageWithTheStoresRulesAndTheNextMcpCallsUseIt() throws Exception {
+        ApiKeyStore.CreatedKey erin = server.keys().create("erin", null, null);
+        try (McpSyncClient client = McpTestClients.http(mcp, erin.key(), Duration.ofSeconds(30))) {
+            String before = provision(client);
+            assertThat(clusters.namespaces.get(before)).isEqualTo("erin");
+            clusters.made.get(before).close();
+
+            DashClient d = signedIn(erin.key());
+            String page = d.get("/dash/account").body();
+            assertThat(page).contains("<form method=\"post\" action=\"/dash/account/namespace\" id=\"change-namespace\">");
+            String token = DashClient.csrf(page);
+            String origin = base.toString().replaceAll("/$", "");
+
+            HttpResponse<String> noToken = d.post("/dash/account/namespace", Map.of("namespace", "erin-team"));
+            assertThat(noToken.statusCode()).isEqualTo(403);
+            assertThat(noToken.body()).contains("form token is missing or stale");
+            assertThat(d.post("/dash/account/namespace", Map.of("csrf", token + "x", "namespace", "erin-team")).statusCode()).isEqualTo(403);
+            assertThat(d.post("/dash/account/namespace", Map.of("csrf", token, "namespace", "erin-team"), "Origin", "https://evil.example")
+                    .statusCode()).isEqualTo(403);
+            assertThat(server.keys().account("erin").orElseThrow().namespace()).isEqualTo("erin");
+
+            // Bad input: the store's own reason, escaped, on the page; nothing changed.
+            HttpResponse<String> bad = d.post("/dash/account/namespace", Map.of("csrf", token, "namespace", "Team <b>X</b>"), "Origin", origin);
+            assertThat(bad.statusCode()).isEqualTo(400);
+            assertThat(bad.body()).contains("id=\"error\"").contains("The namespace was not changed: invalid namespace")
+                    .contains("use lowercase letters, digits and &#39;-&#39;").contains("Team &lt;b&gt;X&lt;/b&gt;").doesNotContain("<b>X</b>")
+                    .contains("<code id=\"namespace\">erin</code>");
+            HttpResponse<String> taken = d.post("/dash/account/namespace", Map.of("csrf", token, "namespace", "bob"), "Origin", origin);
+            assertThat(taken.statusCode()).isEqualTo(400);
+            assertThat(taken.body()).contains("belongs to another account");
+            assertThat(d.post("/dash/account/namespace", Map.of("csrf", token, "namespace", "antrieb")).body()).contains("is reserved");
+            assertThat(server.keys().account("erin").orElseThrow().namespace()).isEqualTo("erin");
+
+            HttpResponse<String> done = d.post("/dash/account/namespace", Map.of("csrf", token, "namespace", "erin-team"), "Origin", origin);
+            assertThat(done.statusCode()).as(done.body()).isEqualTo(302);
+            String shown = d.get(done.headers().firstValue("Location").orElseThrow()).body();
+            assertThat(shown).contains("<code id=\"namespace\">erin-team</code>").contains("id=\"namespace-changed\"")
+                    .contains("<code>@erin/</code>");
+            assertThat(server.keys().account("erin").orElseThrow().namespace()).isEqualTo("erin-team");
+            assertThat(d.post("/dash/account/namespace", Map.of("csrf", token, "namespace", "erin-team")).headers().firstValue("Location")
+                    .orElseThrow()).as("the one it has: no change to report").endsWith("/dash/account");
+
+            // The same MCP session's next calls act in the new namespace: provision resolves there, search reads there.
+            String after = provision(client);
+            assertThat(clusters.namespaces.get(after)).isEqualTo("erin-team");
+            clusters.made.get(after).close();
+            int asked = clusters.catalogNamespaces.size();
+            ok(call(client, "search", Map.of("type", "runbook")));
+            assertThat(clusters.catalogNamespaces.subList(asked, clusters.catalogNamespaces.size())).isNotEmpty().containsOnly("erin-team");
+        }
     }
 }

@@ -41,10 +41,32 @@ final class FakeClusters implements AntriebBackend {
     /** What the operator of a real server sets with --image-alias; one alias, for the tests of reporting it. */
     static final ImageAliases ALIASES = ImageAliases.NONE.with("ubuntu22.04", "debian12");
 
+    /** The namespace of every catalog asked for, in order (what search, save and delete act in). */
+    final List<String> catalogNamespaces = new java.util.concurrent.CopyOnWriteArrayList<>();
+
     /** The host images and built-in runbooks, read-only: there is nothing saved behind these fakes. */
     @Override
     public Catalog catalog(String namespace) {
+        catalogNamespaces.add(namespace);
         return new BuiltinCatalog(namespace, this::images);
+    }
+
+    /** The one host these fakes stand for: fixed figures, with the clusters still open. */
+    static final java.net.URI HOST = java.net.URI.create("qemu+ssh://kvm-7.example/system");
+
+    /** When set, {@link #hosts()} fails as a lost libvirt connection does, with this message. */
+    volatile String hostsFailure;
+
+    @Override
+    public List<sh.antrieb.HostCapacity> hosts() {
+        if (hostsFailure != null) {
+            throw new sh.antrieb.HostUnavailableException(hostsFailure, null);
+        }
+        List<FakeCluster> open = made.values().stream().filter(FakeCluster::isOpen).toList();
+        int nodes = open.stream().mapToInt(c -> c.nodes().size()).sum();
+        return List.of(new sh.antrieb.HostCapacity(HOST, sh.antrieb.Accelerator.KVM, 24, 64L << 30, 40L << 30, nodes + 1,
+                4 * nodes + 2, (2L << 30) * nodes + (1L << 30), 500L << 30, 120L << 30, 380L << 30, open.size(), nodes, 6, 4,
+                java.time.Duration.ofMinutes(10), sh.antrieb.VmSize.DEFAULT));
     }
 
     @Override

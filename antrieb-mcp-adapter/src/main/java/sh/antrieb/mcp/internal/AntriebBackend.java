@@ -6,6 +6,7 @@ import sh.antrieb.Antrieb;
 import sh.antrieb.Catalog;
 import sh.antrieb.Cluster;
 import sh.antrieb.ClusterSpec;
+import sh.antrieb.HostCapacity;
 import sh.antrieb.ProvisionOptions;
 
 /**
@@ -26,6 +27,14 @@ public interface AntriebBackend {
     /** The catalog of {@code namespace} (an account's): its saved artifacts and the built-in {@code antrieb/*} ones. */
     Catalog catalog(String namespace);
 
+    /**
+     * The capacity of the libvirt host(s) clusters are made on, and this backend's use and limits of each, for the
+     * operator's dashboard page; see {@link Antrieb#capacity()}.
+     *
+     * @throws sh.antrieb.AntriebException when a host cannot be asked (its connection lost)
+     */
+    List<HostCapacity> hosts();
+
     /** The backend that is {@code antrieb} itself. */
     static AntriebBackend of(Antrieb antrieb) {
         return new AntriebBackend() {
@@ -42,6 +51,11 @@ public interface AntriebBackend {
             @Override
             public Catalog catalog(String namespace) {
                 return antrieb.catalog(namespace);
+            }
+
+            @Override
+            public List<HostCapacity> hosts() {
+                return List.of(antrieb.capacity());
             }
         };
     }

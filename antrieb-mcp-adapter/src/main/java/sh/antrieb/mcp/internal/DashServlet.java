@@ -33,8 +33,10 @@ import sh.antrieb.Artifact;
 import sh.antrieb.Catalog;
 import sh.antrieb.Cluster;
 import sh.antrieb.ClusterExpiredException;
+import sh.antrieb.HostCapacity;
 import sh.antrieb.Node;
 import sh.antrieb.mcp.Account;
+import sh.antrieb.mcp.AccountLimits;
 import sh.antrieb.mcp.ApiKeyStore;
 import sh.antrieb.mcp.CommandLog;
 import sh.antrieb.mcp.ValidationRuns;
@@ -54,10 +56,14 @@ import sh.antrieb.mcp.ValidationRuns;
  *       path and why), the distilled runbook and the whole report (commonmark, raw HTML escaped);</li>
  *   <li>{@code GET /dash/catalog}, {@code GET /dash/catalog/TYPE/NS/NAME}: images, runbooks (rendered) and network
  *       specs of the account's namespace and {@code antrieb/};</li>
- *   <li>{@code GET /dash/account}: namespace, limits and keys; {@code POST /dash/account/keys} creates a key and shows
- *       it once; {@code POST /dash/account/keys/ID/revoke} revokes one of the account's keys (its own key: signed out);</li>
+ *   <li>{@code GET /dash/account}: namespace, limits and keys; {@code POST /dash/account/namespace} moves the account to
+ *       another namespace ({@link ApiKeyStore#changeNamespace}'s rules; a refused one is shown with its reason);
+ *       {@code POST /dash/account/keys} creates a key and shows it once; {@code POST /dash/account/keys/ID/revoke}
+ *       revokes one of the account's keys (its own key: signed out);</li>
  *   <li>{@code GET /dash/operator}, for operator accounts ({@code key create --operator true}) only, 404 for others:
- *       every account's keys, live clusters, nodes and logged commands, every live cluster, tool failures by cause.</li>
+ *       the host's capacity ({@link AntriebBackend#hosts()}: memory, CPUs, running guests, accelerator, storage pool) and
+ *       the server's limits, every account's keys, live clusters, nodes and logged commands, every live cluster, tool
+ *       failures by cause.</li>
  * </ul>
  * Every request passes the same Origin/Host validator as {@code /mcp} (403 foreign Origin, 421 foreign Host); every
  * POST needs its form's CSRF token (the session's; for sign-in, a token also set as a cookie), else 403. An account
@@ -86,14 +92,21 @@ public final class DashServlet extends HttpServlet {
     private final transient AntriebBackend backend;
     private final transient ApiKeyStore keys;
     private final transient ServerMetrics metrics;
+    private final transient AccountLimits accountDefaults;
     private final transient ServerHttpHeaderValidator originAndHost;
     private final transient Clock clock;
     private transient TemplateEngine engine;
     private transient JakartaServletWebApplication application;
 
-    /** The dashboard over {@code registry} and {@code commandLog}, signing in with {@code sessions}. */
+    /**
+     * The dashboard over {@code registry} and {@code commandLog}, signing in with {@code sessions}.
+     *
+     * @param accountDefaults the limits of accounts that have none of their own (the operator page shows them)
+     */
     public DashServlet(DashSessions sessions, ApiKeyStore keys, ClusterRegistry registry, CommandLog commandLog, ValidationRuns runs,
-                       AntriebBackend backend, ServerMetrics metrics, ServerHttpHeaderValidator originAndHost, Clock clock) {
+                       AntriebBackend backend, ServerMetrics metrics, AccountLimits accountDefaults, ServerHttpHeaderValidator originAndHost,
+                       Clock clock) {
+        this.accountDefaults = accountDefaults;
         this.runs = runs;
         this.sessions = sessions;
         this.metrics = metrics;
@@ -184,17 +197,19 @@ public final class DashServlet extends HttpServlet {
         } else if (method.equals("GET") && path.equals("/commands")) {
             commandsPage(req, res, s);
         } else if (method.equals("GET") && path.equals("/account")) {
-            accountPage(req, res, s, null, null);
+            accountPage(req, res, s, null, null, HttpServletResponse.SC_OK);
+        } else if (method.equals("POST") && path.equals("/account/namespace")) {
+            changeNamespace(req, res, s);
         } else if (method.equals("POST") && path.equals("/account/keys")) {
             ApiKeyStore.CreatedKey k = keys.create(s.account().name(), null, null);
             log.info("dashboard: account {} created key {}", s.account().name(), k.id());
             // Shown in this one response only (no-store), never again.
-            accountPage(req, res, s, k, null);
+            accountPage(req, res, s, k, null, HttpServletResponse.SC_OK);
         } else if (method.equals("POST") && path.startsWith("/account/keys/") && path.endsWith("/revoke")) {
             String id = path.substring("/account/keys/".length(), path.length() - "/revoke".length());
             boolean own = keys.list().stream().anyMatch(k -> k.id().equals(id) && k.account().equals(s.account().name()));
             if (!own) {
-                accountPage(req, res, s, null, "This account has no key " + id + ".");
+                accountPage(req, res, s, null, "This account has no key " + id + ".", HttpServletResponse.SC_NOT_FOUND);
                 return;
             }
             keys.revoke(id);
@@ -335,8 +350,36 @@ public final class DashServlet extends HttpServlet {
         page(req, res, HttpServletResponse.SC_OK, "clusters", s, vars);
     }
 
+    /**
+     * Moves the account to the namespace of the form, by the key store's rules ({@link ApiKeyStore#changeNamespace});
+     * a refused one is shown on the account page with the reason, and nothing changes.
+     */
+    private void changeNamespace(HttpServletRequest req, HttpServletResponse res, DashSessions.Session s) throws IOException {
+        String asked = req.getParameter("namespace");
+        Account moved;
+        try {
+            moved = keys.changeNamespace(s.account().name(), asked);
+        } catch (IllegalArgumentException e) {
+            log.info("dashboard: account {} could not change its namespace: {}", s.account().name(), e.getMessage());
+            accountPage(req, res, s, null, "The namespace was not changed: " + e.getMessage(), HttpServletResponse.SC_BAD_REQUEST,
+                    asked);
+            return;
+        }
+        if (moved.namespace().equals(s.account().namespace())) {
+            res.sendRedirect(PATH + "/account"); // the one it had: nothing to say
+            return;
+        }
+        log.info("dashboard: account {} changed its namespace from {} to {}", s.account().name(), s.account().namespace(), moved.namespace());
+        res.sendRedirect(PATH + "/account?namespace_changed=" + java.net.URLEncoder.encode(s.account().namespace(), StandardCharsets.UTF_8));
+    }
+
     private void accountPage(HttpServletRequest req, HttpServletResponse res, DashSessions.Session s, ApiKeyStore.CreatedKey created,
-                             String error) throws IOException {
+                             String error, int status) throws IOException {
+        accountPage(req, res, s, created, error, status, null);
+    }
+
+    private void accountPage(HttpServletRequest req, HttpServletResponse res, DashSessions.Session s, ApiKeyStore.CreatedKey created,
+                             String error, int status, String askedNamespace) throws IOException {
         List<Map<String, Object>> own = new ArrayList<>();
         for (ApiKeyStore.KeyInfo k : keys.list()) {
             if (k.account().equals(s.account().name())) {
@@ -354,8 +397,10 @@ public final class DashServlet extends HttpServlet {
         vars.put("createdKey", created == null ? null : created.key());
         vars.put("createdId", created == null ? null : created.id());
         vars.put("revoked", req.getParameter("revoked"));
+        vars.put("formerNamespace", error == null ? req.getParameter("namespace_changed") : null);
+        vars.put("askedNamespace", askedNamespace == null ? s.account().namespace() : askedNamespace);
         vars.put("error", error);
-        page(req, res, error == null ? HttpServletResponse.SC_OK : HttpServletResponse.SC_NOT_FOUND, "account", s, vars);
+        page(req, res, status, "account", s, vars);
     }
 
     /** Every account's usage, every live cluster, failures by cause: for operators only (others get 404). */
@@ -413,7 +458,39 @@ public final class DashServlet extends HttpServlet {
         vars.put("clusterTotal", clusterTotal);
         vars.put("nodeTotal", nodeTotal);
         vars.put("failures", metrics.failures());
+        hostsView(vars);
         page(req, res, HttpServletResponse.SC_OK, "operator", s, vars);
+    }
+
+    /** The host(s) as the operator page shows them, or why they could not be asked; and the server's own limits. */
+    private void hostsView(Map<String, Object> vars) {
+        List<Map<String, Object>> hosts = new ArrayList<>();
+        String error = null;
+        try {
+            for (HostCapacity h : backend.hosts()) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("uri", h.uri().toString());
+                m.put("accelerator", h.accelerator().name().toLowerCase(Locale.ROOT));
+                m.put("memory", size(h.freeMemoryBytes()) + " free of " + size(h.memoryBytes()));
+                m.put("cpus", h.cpus() + " CPUs; running guests have " + h.guestVcpus() + " vCPUs");
+                m.put("guests", h.runningGuests() + " running (" + size(h.guestMemoryBytes()) + "); Antrieb: " + h.clusters()
+                        + " clusters, " + h.nodes() + " nodes");
+                m.put("pool", h.poolKnown() ? size(h.poolAllocationBytes()) + " used, " + size(h.poolAvailableBytes()) + " free of "
+                        + size(h.poolCapacityBytes()) : "not created yet");
+                m.put("limits", "at most " + h.maxConcurrentClusters() + " concurrent clusters in all (now " + h.clusters() + "), "
+                        + h.maxNodes() + " nodes per cluster (+1 controller), TTL at most " + h.maxTtl().toMinutes() + " min, nodes of "
+                        + h.defaultVmSize().vcpus() + " vCPU / " + h.defaultVmSize().memoryMiB() + " MiB / " + h.defaultVmSize().diskGiB()
+                        + " GiB unless asked otherwise");
+                hosts.add(m);
+            }
+        } catch (RuntimeException e) { // a lost libvirt connection: the rest of the page is still worth showing
+            log.warn("dashboard: cannot read host capacity: {}", e.getMessage());
+            error = "The host could not be asked for its capacity: " + e.getMessage();
+        }
+        vars.put("hosts", hosts);
+        vars.put("hostsError", error);
+        vars.put("accountDefaults", accountDefaults.maxConcurrentClusters() + " clusters, " + accountDefaults.maxNodes()
+                + " nodes per cluster (+1 controller), TTL " + accountDefaults.ttl().toMinutes() + " min");
     }
 
     private void catalogPage(HttpServletRequest req, HttpServletResponse res, DashSessions.Session s) throws IOException {
@@ -711,6 +788,7 @@ public final class DashServlet extends HttpServlet {
 
     static String size(long bytes) {
         return bytes < 1024 ? bytes + " B" : bytes < 1 << 20 ? String.format(Locale.ROOT, "%.1f KiB", bytes / 1024.0)
-                : String.format(Locale.ROOT, "%.1f MiB", bytes / (1024.0 * 1024));
+                : bytes < 1L << 30 ? String.format(Locale.ROOT, "%.1f MiB", bytes / (1024.0 * 1024))
+                : String.format(Locale.ROOT, "%.1f GiB", bytes / (1024.0 * 1024 * 1024));
     }
 }
