@@ -257,6 +257,7 @@ public final class WarmStart {
             return 0;
         }
         List<String> volumes = host.volumes();
+        int deleted = collectUnfinished(volumes);
         List<TemplatePolicy.Entry> entries = new java.util.ArrayList<>();
         for (String v : volumes) {
             if (!v.startsWith(PREFIX) || !v.endsWith(".save") || !volumes.contains(v.replaceFirst("\\.save$", ".qcow2"))) {
@@ -284,7 +285,6 @@ public final class WarmStart {
                 log.debug("warm start: sweep skips {}: {}", v, e.toString());
             }
         }
-        int deleted = 0;
         for (Map.Entry<TemplatePolicy.Entry, String> d : TemplatePolicy.toDelete(entries, budget, java.time.Instant.now()).entrySet()) {
             String v = d.getKey().saveVolume();
             java.util.Optional<AutoCloseable> lock = locks.tryExclusive("use-" + v);
@@ -302,6 +302,58 @@ public final class WarmStart {
             }
         }
         return deleted;
+    }
+
+    /**
+     * Deletes what template builds left that never finished: a disk without its save image, a save image without
+     * its disk or one libvirt never finished writing. A build holds its key's {@code build-} lock from its first
+     * volume to its last, so when that lock is free no process is making the key's template and such volumes
+     * were left by a process that died mid-build (a failed build deletes its own). Returns how many volumes.
+     */
+    int collectUnfinished(List<String> volumes) {
+        Map<String, List<String>> byKey = new java.util.TreeMap<>();
+        for (String v : volumes) {
+            boolean save = v.endsWith(".save");
+            if (!v.startsWith(PREFIX) || v.lastIndexOf('-') < PREFIX.length() || !(save || v.endsWith(".qcow2"))) {
+                continue;
+            }
+            String disk = save ? v.replaceFirst("\\.save$", ".qcow2") : v;
+            String saveImage = save ? v : v.replaceFirst("\\.qcow2$", ".save");
+            boolean unfinished = !volumes.contains(disk) || !volumes.contains(saveImage) || !complete(saveImage);
+            if (unfinished) {
+                byKey.computeIfAbsent(key(v), k -> new java.util.ArrayList<>()).add(v);
+            }
+        }
+        int deleted = 0;
+        for (Map.Entry<String, List<String>> e : byKey.entrySet()) {
+            Optional<AutoCloseable> building = locks.tryExclusive("build-" + e.getKey());
+            if (building.isEmpty()) {
+                continue; // being made now, here or in another process
+            }
+            try (AutoCloseable held = building.get()) {
+                for (String v : e.getValue()) {
+                    log.info("sweep: deleting {}: left by a warm-start template build that did not finish (its process died)", v);
+                    host.deleteVolume(v);
+                    deleted++;
+                }
+            } catch (Exception ex) {
+                log.warn("sweep: deleting the unfinished template {} failed: {}", e.getKey(), ex.getMessage());
+            }
+        }
+        return deleted;
+    }
+
+    private static String key(String volume) {
+        return volume.substring(PREFIX.length(), volume.lastIndexOf('-'));
+    }
+
+    private boolean complete(String saveVolume) {
+        try {
+            return SavedDomain.isComplete(host.readVolume(saveVolume, 0, SavedDomain.HEADER_BYTES));
+        } catch (RuntimeException e) {
+            log.debug("warm start: sweep cannot read {}: {}", saveVolume, e.toString());
+            return true; // not known to be unfinished: leave it
+        }
     }
 
     private long allocation(String volume) {
