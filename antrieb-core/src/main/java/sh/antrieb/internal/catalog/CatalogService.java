@@ -56,6 +56,8 @@ public final class CatalogService implements ImageStore.Extension {
     private final Provisioner provisioner;
     private final ImageStore images;
     private final StackImages stacks;
+    private final ImageNames imageNames;
+    private final NetworkReferences networks;
     private final Supplier<List<Cluster>> liveClusters;
     private final List<RunbookValidator> validators;
 
@@ -68,6 +70,8 @@ public final class CatalogService implements ImageStore.Extension {
         this.images = images;
         this.stacks = new StackImages(settings.imageCache(), host, images, provisioner);
         this.provisioner = provisioner;
+        this.imageNames = new ImageNames(store, images, stacks);
+        this.networks = new NetworkReferences(store);
         this.liveClusters = liveClusters;
         List<RunbookValidator> v = new ArrayList<>();
         ServiceLoader.load(RunbookValidator.class).forEach(v::add);
@@ -140,88 +144,34 @@ public final class CatalogService implements ImageStore.Extension {
         return liveClusters.get();
     }
 
-    // ---- image names ---------------------------------------------------------------------------------
+    // ---- image names: ImageNames ---------------------------------------------------------------------
 
-    /**
-     * {@code ref} parsed ({@link ImageRef}) with its namespace filled in: {@code antrieb} for a built-in image's short
-     * name, else {@code namespace}; empty when it is no image reference or breaks the catalog's naming rule.
-     */
     Optional<ImageRef> parseImage(String ref, String namespace) {
-        Optional<ImageRef> parsed = ImageRef.tryParse(ref)
-                .filter(r -> Names.isValid(r.name()) && (!r.isQualified() || Names.isValid(r.namespace())));
-        if (parsed.isEmpty() || parsed.get().isQualified()) {
-            return parsed;
-        }
-        ImageRef r = parsed.get();
-        return Optional.of(r.inNamespace(isBuiltinImage(r.name()) ? Catalog.BUILTIN_NAMESPACE : namespace));
-    }
-
-    static boolean isBuiltinImage(String name) {
-        return ImageStore.RECIPES.containsKey(name) || StackImages.isStack(name);
+        return imageNames.parseImage(ref, namespace);
     }
 
     Optional<CatalogStore.Entry> imageEntry(ImageRef ref) {
-        return ref.version() == 0 ? store.latest(Catalog.Type.IMAGE, ref.namespace(), ref.name())
-                : store.version(Catalog.Type.IMAGE, ref.namespace(), ref.name(), ref.version());
+        return imageNames.imageEntry(ref);
     }
 
     @Override
     public boolean knows(String name) {
-        Optional<ImageRef> ref = parseImage(name, defaultNamespace);
-        if (ref.isEmpty()) {
-            return false;
-        }
-        ImageRef r = ref.get();
-        if (r.namespace().equals(Catalog.BUILTIN_NAMESPACE)) {
-            return StackImages.isStack(r.name()) && r.version() <= 1;
-        }
-        return imageEntry(r).isPresent();
+        return imageNames.knows(name, defaultNamespace);
     }
 
     @Override
     public BootImage resolve(String name) {
-        ImageRef r = parseImage(name, defaultNamespace)
-                .orElseThrow(() -> new InvalidSpecException(ErrorCode.UNKNOWN_IMAGE, "unknown image '" + name + "'"));
-        if (r.namespace().equals(Catalog.BUILTIN_NAMESPACE)) {
-            return stacks.resolve(r.name());
-        }
-        CatalogStore.Entry e = imageEntry(r).orElseThrow(() -> new InvalidSpecException(ErrorCode.UNKNOWN_IMAGE, "unknown image '" + name
-                + "': no such image in namespace " + r.namespace() + " (deleted meanwhile?); this host has " + images.names()));
-        String kernel = e.get("kernel");
-        String disk = e.dir().resolve("disk.qcow2").toString();
-        long diskBytes = Long.parseLong(e.get("disk_bytes"));
-        if (kernel == null) { // boots through firmware
-            return new BootImage(e.name(), e.get("ani"), disk, null, null, null, diskBytes);
-        }
-        return new BootImage(e.name(), e.get("ani"), disk, e.dir().resolve(kernel).toString(),
-                e.dir().resolve(e.get("initrd")).toString(), e.get("cmdline"), diskBytes);
+        return imageNames.resolve(name, defaultNamespace);
     }
 
     @Override
     public List<String> names() {
-        return stackAndSavedNames(defaultNamespace);
-    }
-
-    private List<String> stackAndSavedNames(String namespace) {
-        List<String> names = new ArrayList<>(StackImages.RECIPES.keySet());
-        store.list(Catalog.Type.IMAGE, namespace).forEach(e -> names.add(e.name()));
-        return names;
-    }
-
-    /** The images provisioning on behalf of {@code namespace} can use: base, stack and its own saved ones. */
-    List<String> imageNames(String namespace) {
-        List<String> names = new ArrayList<>(ImageStore.baseNames());
-        stackAndSavedNames(namespace).stream().filter(n -> !names.contains(n)).forEach(names::add);
-        return names;
+        return imageNames.stackAndSavedNames(defaultNamespace);
     }
 
     /** Builds the stack images {@code spec} uses that are not built yet (before a cluster slot is taken). */
     public void prepareImages(ClusterSpec spec) {
-        for (String image : spec.nodeImages()) {
-            parseImage(image, defaultNamespace)
-                    .filter(r -> r.namespace().equals(Catalog.BUILTIN_NAMESPACE) && StackImages.isStack(r.name()))
-                    .ifPresent(r -> stacks.resolve(r.name()));
-        }
+        imageNames.prepareImages(spec, defaultNamespace);
     }
 
     /**
@@ -266,34 +216,11 @@ public final class CatalogService implements ImageStore.Extension {
         Names.checkNamespace(namespace);
         List<NodeSpec> nodes = new ArrayList<>();
         for (NodeSpec g : spec.nodes()) {
-            nodes.add(new NodeSpec(imageIn(namespace, g.image()), g.count(), g.controller()));
+            nodes.add(new NodeSpec(imageNames.imageIn(namespace, g.image()), g.count(), g.controller()));
         }
         ClusterSpec resolved = nodes.equals(spec.nodes()) ? spec : spec.withNodes(nodes);
-        List<NetworkSpec> networks = resolveReferences(spec.networks(), namespace, true);
+        List<NetworkSpec> networks = this.networks.resolveReferences(spec.networks(), namespace, true);
         return networks.equals(spec.networks()) ? resolved : resolved.withNetworks(networks);
-    }
-
-    /** The image name to boot for {@code image} as {@code namespace} wrote it: built-in ones as they are, saved ones pinned. */
-    private String imageIn(String namespace, String image) {
-        ImageRef r = parseImage(image, namespace).orElseThrow(() -> ImageStore.unknownImage(image, imageNames(namespace)));
-        if (r.namespace().equals(Catalog.BUILTIN_NAMESPACE)) {
-            if (isBuiltinImage(r.name()) && r.version() <= 1) {
-                return image;
-            }
-            throw ImageStore.unknownImage(image, imageNames(namespace));
-        }
-        if (!r.namespace().equals(namespace)) {
-            throw forbidden(namespace, "image " + image, r.namespace(), "Use an image namespace " + namespace
-                    + " can use (its saved ones by their short name): " + imageNames(namespace));
-        }
-        CatalogStore.Entry e = imageEntry(r).orElseThrow(() -> ImageStore.unknownImage(image, imageNames(namespace)));
-        return ImageRef.of(e.namespace(), e.name(), e.version()).ani();
-    }
-
-    private static CatalogException forbidden(String namespace, String what, String owner, String instead) {
-        return new CatalogException(ErrorCode.FORBIDDEN_NAMESPACE, what + " is in namespace " + owner
-                + ", which provisioning on behalf of namespace " + namespace + " cannot use: it reaches only " + namespace
-                + "'s own artifacts and the built-in " + Catalog.BUILTIN_NAMESPACE + "/ ones. " + instead);
     }
 
     // ---- networks --------------------------------------------------------------------------------------
@@ -303,55 +230,27 @@ public final class CatalogService implements ImageStore.Extension {
      * reference's name), as this client's own provisioning sees them: any namespace may be named.
      */
     public ClusterSpec resolveNetworks(ClusterSpec spec) {
-        List<NetworkSpec> networks = resolveReferences(spec.networks(), defaultNamespace, false);
+        List<NetworkSpec> networks = this.networks.resolveReferences(spec.networks(), defaultNamespace, false);
         return networks.equals(spec.networks()) ? spec : spec.withNetworks(networks);
     }
 
-    /** {@code networks} with references resolved from {@code namespace}; when {@code confined}, to it and {@code antrieb/}. */
-    private List<NetworkSpec> resolveReferences(List<NetworkSpec> networks, String namespace, boolean confined) {
-        List<NetworkSpec> resolved = new ArrayList<>();
-        for (NetworkSpec n : networks) {
-            if (n.reference().isEmpty()) {
-                resolved.add(n);
-                continue;
-            }
-            String reference = n.reference().get();
-            String owner = Names.split(reference, namespace)[0];
-            if (confined && !owner.equals(namespace) && !owner.equals(Catalog.BUILTIN_NAMESPACE)) {
-                throw forbidden(namespace, "network " + reference, owner, "Refer to " + namespace + "'s own saved networks as @"
-                        + namespace + "/<name> (it has " + savedNetworks(namespace) + "), or declare network '" + n.name()
-                        + "' inline with its cidr, egress and dhcp instead of referring to a saved one.");
-            }
-            resolved.add(network(reference, namespace).withName(n.name()));
-        }
-        return resolved;
-    }
-
-    private List<String> savedNetworks(String namespace) {
-        return store.list(Catalog.Type.NETWORK, namespace).stream().map(x -> "@" + x.namespace() + "/" + x.name()).toList();
-    }
-
     NetworkSpec network(String reference, String namespace) {
-        String[] nsName = Names.split(reference, namespace);
-        CatalogStore.Entry e = store.latest(Catalog.Type.NETWORK, nsName[0], nsName[1]).orElseThrow(() -> new CatalogException(
-                ErrorCode.NOT_FOUND, "no saved network @" + nsName[0] + "/" + nsName[1] + ": save it first with "
-                + "catalog.saveNetwork(...) (the save operation, type network), or declare the network inline; namespace "
-                + nsName[0] + " has " + savedNetworks(nsName[0])));
-        return NetworkSpec.parse(e.get("spec"));
+        return networks.network(reference, namespace);
     }
+
 
     // ---- saving --------------------------------------------------------------------------------------
 
     Image saveImage(String namespace, Cluster cluster, String node, String name, List<String> commands, String description) {
         Names.checkWritable(namespace, "save image " + name);
         Names.checkName(name);
-        checkNotReserved(name);
+        NamespacePolicy.checkNotReserved(name);
         if (!(cluster instanceof LibvirtCluster lc)) {
             throw new CatalogException(ErrorCode.NOT_AVAILABLE, "cannot save a disk of " + cluster
                     + ": only clusters made by an Antrieb client have disks");
         }
         List<String> cmds = List.copyOf(commands == null ? List.of() : commands);
-        String desc = description(description);
+        String desc = Names.checkDescription(description);
         String nodeImage = lc.node(node).image();
         BootImage base = images.resolve(nodeImage);
         try (CatalogStore.Staging s = store.stage(Catalog.Type.IMAGE, namespace, name)) {
@@ -399,7 +298,7 @@ public final class CatalogService implements ImageStore.Extension {
     Image importImage(String namespace, String name, ImageImport source) {
         Names.checkWritable(namespace, "import image " + name);
         Names.checkName(name);
-        checkNotReserved(name);
+        NamespacePolicy.checkNotReserved(name);
         try (CatalogStore.Staging s = store.stage(Catalog.Type.IMAGE, namespace, name)) {
             Path disk = s.dir().resolve("disk.qcow2");
             Process p = new ProcessBuilder("qemu-img", "convert", "-O", "qcow2", source.disk().toString(), disk.toString())
@@ -413,7 +312,7 @@ public final class CatalogService implements ImageStore.Extension {
                 Files.copy(source.initrd(), s.dir().resolve("initrd.img"));
             }
             long diskBytes = ImageStore.qcow2VirtualSize(disk);
-            String desc = description(source.description());
+            String desc = Names.checkDescription(source.description());
             CatalogStore.Entry e = store.commit(s, version -> {
                 CatalogStore.writeFile(s.dir().resolve("description.txt"), desc + "\n", false);
                 Map<String, Object> m = new LinkedHashMap<>();
@@ -438,7 +337,7 @@ public final class CatalogService implements ImageStore.Extension {
         Names.checkWritable(namespace, "save runbook " + name);
         Names.checkName(name);
         validateRunbook(markdown);
-        String desc = description == null || description.isBlank() ? runbookTitle(markdown) : description(description);
+        String desc = description == null || description.isBlank() ? runbookTitle(markdown) : Names.checkDescription(description);
         try (CatalogStore.Staging s = store.stage(Catalog.Type.RUNBOOK, namespace, name)) {
             CatalogStore.writeFile(s.dir().resolve("runbook.md"), markdown, false);
             return store.commit(s, version -> {
@@ -451,45 +350,7 @@ public final class CatalogService implements ImageStore.Extension {
     }
 
     CatalogStore.Entry saveNetwork(String namespace, String name, NetworkSpec spec, String description) {
-        Names.checkWritable(namespace, "save network " + name);
-        Names.checkName(name);
-        if (spec == null || spec.reference().isPresent()) {
-            throw new CatalogException(ErrorCode.INVALID, "cannot save network " + name + ": give a spec such as "
-                    + "NetworkSpec.named(\"" + name + "\").egress(false), not " + (spec == null ? "null" : "a reference " + spec));
-        }
-        NetworkSpec named;
-        try {
-            named = spec.withName(name);
-        } catch (InvalidSpecException e) {
-            throw new CatalogException(ErrorCode.INVALID_NAME, e.getMessage(), e);
-        }
-        String desc = description(description);
-        try (CatalogStore.Staging s = store.stage(Catalog.Type.NETWORK, namespace, name)) {
-            return store.commit(s, version -> {
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("description", desc);
-                m.put("spec", named.toString());
-                m.put("cidr", named.cidr().orElse("auto"));
-                m.put("egress", named.egress());
-                m.put("dhcp", named.dhcp());
-                return m;
-            });
-        }
-    }
-
-    private static void checkNotReserved(String name) {
-        if (isBuiltinImage(name)) {
-            throw new CatalogException(ErrorCode.INVALID_NAME, "image name '" + name
-                    + "' is taken by a built-in image (antrieb/" + name + "): pick another name, e.g. \"my-" + name + "\"");
-        }
-    }
-
-    private static String description(String d) {
-        String t = d == null ? "" : d.strip();
-        if (t.length() > 4000) {
-            throw new CatalogException(ErrorCode.INVALID, "description is " + t.length() + " characters long, at most 4000 are allowed");
-        }
-        return t;
+        return networks.saveNetwork(namespace, name, spec, description);
     }
 
     private void validateRunbook(String markdown) {

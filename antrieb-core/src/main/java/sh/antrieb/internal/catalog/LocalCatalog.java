@@ -170,7 +170,7 @@ final class LocalCatalog implements Catalog {
         }
         String[] nsName = type == Type.IMAGE ? imageName(name) : Names.split(name, namespace);
         Names.checkWritable(nsName[0], "delete " + type.wireName() + " " + nsName[0] + "/" + nsName[1]);
-        if (type == Type.IMAGE && CatalogService.isBuiltinImage(nsName[1]) && nsName[0].equals(namespace)) {
+        if (type == Type.IMAGE && ImageNames.isBuiltinImage(nsName[1]) && nsName[0].equals(namespace)) {
             Names.checkWritable(BUILTIN_NAMESPACE, "delete built-in image " + nsName[1]);
         }
         if (!nsName[0].equals(namespace)) {

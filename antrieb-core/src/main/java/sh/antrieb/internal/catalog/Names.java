@@ -6,7 +6,10 @@ import sh.antrieb.Catalog;
 import sh.antrieb.CatalogException;
 import sh.antrieb.ErrorCode;
 
-/** The naming rule of catalog artifacts and namespaces, checked before anything touches the disk. */
+/**
+ * The naming rule of catalog artifacts and namespaces (and the length of their descriptions), checked before anything
+ * touches the disk.
+ */
 public final class Names {
     /** Longest name or namespace. */
     public static final int MAX_LENGTH = 63;
@@ -88,5 +91,18 @@ public final class Names {
             return new String[] {checkNamespace(r.substring(0, slash)), checkName(r.substring(slash + 1))};
         }
         return new String[] {defaultNamespace, checkName(r)};
+    }
+
+    /**
+     * An artifact's description stripped ({@code null} is empty); returns it.
+     *
+     * @throws CatalogException {@code INVALID} for one longer than 4000 characters
+     */
+    static String checkDescription(String d) {
+        String t = d == null ? "" : d.strip();
+        if (t.length() > 4000) {
+            throw new CatalogException(ErrorCode.INVALID, "description is " + t.length() + " characters long, at most 4000 are allowed");
+        }
+        return t;
     }
 }
