@@ -305,6 +305,15 @@ public final class CatalogStore {
         }
     }
 
+    /** The text of {@code p}, or {@code null} when it does not exist or cannot be read. */
+    static String readIfExists(Path p) {
+        try {
+            return Files.exists(p) ? Files.readString(p) : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
     private void removeStale() {
         for (Path p : children(root.resolve(TMP))) {
             String f = p.getFileName().toString();

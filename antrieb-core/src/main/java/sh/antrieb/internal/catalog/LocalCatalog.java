@@ -76,10 +76,10 @@ final class LocalCatalog implements Catalog {
                 service.store().list(Type.IMAGE, namespace).forEach(e -> all.add(artifact(e, false)));
             }
             case RUNBOOK -> {
-                for (String fq : CatalogService.builtinRunbooks()) {
-                    String body = CatalogService.builtinRunbook(fq);
+                for (String fq : CatalogRunbooks.builtinRunbooks()) {
+                    String body = CatalogRunbooks.builtinRunbook(fq);
                     all.add(new Artifact(Type.RUNBOOK, BUILTIN_NAMESPACE, fq.substring(fq.indexOf('/') + 1), 1,
-                            body == null ? "" : CatalogService.runbookTitle(body), true, null, Map.of(), null));
+                            body == null ? "" : CatalogRunbooks.runbookTitle(body), true, null, Map.of(), null));
                 }
                 service.store().list(Type.RUNBOOK, namespace).forEach(e -> all.add(artifact(e, false)));
             }
@@ -130,9 +130,9 @@ final class LocalCatalog implements Catalog {
         }
         if (type == Type.RUNBOOK && nsName[0].equals(BUILTIN_NAMESPACE)) {
             String fq = nsName[0] + "/" + nsName[1];
-            String body = CatalogService.builtinRunbook(fq);
+            String body = CatalogRunbooks.builtinRunbook(fq);
             return body == null ? Optional.empty() : Optional.of(new Artifact(Type.RUNBOOK, BUILTIN_NAMESPACE, nsName[1], 1,
-                    CatalogService.runbookTitle(body), true, null, Map.of(), body));
+                    CatalogRunbooks.runbookTitle(body), true, null, Map.of(), body));
         }
         return service.store().latest(type, nsName[0], nsName[1]).map(e -> artifact(e, true));
     }
@@ -217,9 +217,9 @@ final class LocalCatalog implements Catalog {
         String body = null;
         if (whole) {
             body = switch (e.type()) {
-                case RUNBOOK -> CatalogService.readIfExists(e.dir().resolve("runbook.md"));
+                case RUNBOOK -> CatalogStore.readIfExists(e.dir().resolve("runbook.md"));
                 case NETWORK -> e.get("spec");
-                case IMAGE -> CatalogService.readIfExists(e.dir().resolve("build-image.sh"));
+                case IMAGE -> CatalogStore.readIfExists(e.dir().resolve("build-image.sh"));
                 case CLUSTER -> null;
             };
         }

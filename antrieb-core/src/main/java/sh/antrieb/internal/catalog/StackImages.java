@@ -170,8 +170,8 @@ final class StackImages {
         } finally {
             cluster.close();
         }
-        CatalogService.linkOrCopy(Path.of(base.kernelPath()), tmp.resolve("vmlinuz"));
-        CatalogService.linkOrCopy(Path.of(base.initrdPath()), tmp.resolve("initrd.img"));
+        ImageSaving.linkOrCopy(Path.of(base.kernelPath()), tmp.resolve("vmlinuz"));
+        ImageSaving.linkOrCopy(Path.of(base.initrdPath()), tmp.resolve("initrd.img"));
         Files.writeString(tmp.resolve("build-image.sh"), script(name));
         Files.writeString(tmp.resolve("cmdline"), base.cmdline() + "\n");
         CatalogStore.deleteTree(dir);
