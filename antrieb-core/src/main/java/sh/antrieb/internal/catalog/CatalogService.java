@@ -211,7 +211,6 @@ public final class CatalogService implements ImageStore.Extension {
         return networks.network(reference, namespace);
     }
 
-
     // ---- saving: ImageSaving, CatalogRunbooks, NetworkReferences ------------------------------------------
 
     Image saveImage(String namespace, Cluster cluster, String node, String name, List<String> commands, String description) {
