@@ -277,7 +277,7 @@ public final class WarmStart {
                 if (probe.isPresent()) {
                     probe.get().close();
                 }
-                String key = v.substring(PREFIX.length(), v.lastIndexOf('-'));
+                String key = key(v);
                 entries.add(new TemplatePolicy.Entry(v, key, imageDisk,
                         imageDisk != null && (!java.nio.file.Files.exists(java.nio.file.Path.of(imageDisk)) || superseded.test(imageDisk)),
                         allocation(v) + allocation(disk), used, inUse));
@@ -311,17 +311,25 @@ public final class WarmStart {
      * were left by a process that died mid-build (a failed build deletes its own). Returns how many volumes.
      */
     int collectUnfinished(List<String> volumes) {
-        Map<String, List<String>> byKey = new java.util.TreeMap<>();
+        java.util.Set<String> stems = new java.util.TreeSet<>();
         for (String v : volumes) {
-            boolean save = v.endsWith(".save");
-            if (!v.startsWith(PREFIX) || v.lastIndexOf('-') < PREFIX.length() || !(save || v.endsWith(".qcow2"))) {
+            if (v.startsWith(PREFIX) && v.lastIndexOf('-') >= PREFIX.length() && (v.endsWith(".save") || v.endsWith(".qcow2"))) {
+                stems.add(v.substring(0, v.lastIndexOf('.')));
+            }
+        }
+        Map<String, List<String>> byKey = new java.util.TreeMap<>();
+        for (String stem : stems) {
+            boolean hasDisk = volumes.contains(stem + ".qcow2");
+            boolean hasSave = volumes.contains(stem + ".save");
+            if (hasDisk && hasSave && complete(stem + ".save")) {
                 continue;
             }
-            String disk = save ? v.replaceFirst("\\.save$", ".qcow2") : v;
-            String saveImage = save ? v : v.replaceFirst("\\.qcow2$", ".save");
-            boolean unfinished = !volumes.contains(disk) || !volumes.contains(saveImage) || !complete(saveImage);
-            if (unfinished) {
-                byKey.computeIfAbsent(key(v), k -> new java.util.ArrayList<>()).add(v);
+            List<String> left = byKey.computeIfAbsent(key(stem), k -> new java.util.ArrayList<>());
+            if (hasSave) {
+                left.add(stem + ".save");
+            }
+            if (hasDisk) {
+                left.add(stem + ".qcow2");
             }
         }
         int deleted = 0;
