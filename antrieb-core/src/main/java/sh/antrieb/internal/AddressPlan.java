@@ -1,8 +1,6 @@
 package sh.antrieb.internal;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,12 +8,16 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 /**
  * Picks free /24s for a cluster's networks: not used by any libvirt network on the host and, when the
  * host is this machine, not overlapping any route of it. Two processes may still pick the same one at
  * the same moment; libvirt then refuses the second network and the caller picks again.
  */
 public final class AddressPlan {
+    private static final Logger log = LoggerFactory.getLogger(AddressPlan.class);
     /** Control networks come from the shared address space (RFC 6598), which test topologies rarely use. */
     public static final int CONTROL_POOL = Subnet.toInt("100.64.0.0", "control pool");
     /** Control pool size in /24s: 100.64.0.0/10. */
@@ -54,8 +56,14 @@ public final class AddressPlan {
                 plan.addNetworkXml(name, xml);
             }
         }
-        if (host.isLocal()) {
-            plan.addRoutes(Path.of("/proc/net/route"));
+        try {
+            HostShell.Result routes = host.link().run(List.of("cat", "/proc/net/route"), null, java.time.Duration.ofSeconds(30));
+            if (routes.ok()) {
+                plan.addRoutes(routes.output().lines().toList());
+            }
+        } catch (IOException | RuntimeException e) {
+            // no route table to read: libvirt still refuses overlapping networks
+            log.debug("no route table of {}: {}", host.uri(), e.toString());
         }
         return plan;
     }
@@ -76,14 +84,6 @@ public final class AddressPlan {
     /** Marks a subnet as used by another network of the cluster being planned. */
     public void reserve(Subnet s) {
         used.add(new Used(s.base(), 24, "another network of this cluster (" + s + ")"));
-    }
-
-    private void addRoutes(Path procRoute) {
-        try {
-            addRoutes(Files.readAllLines(procRoute));
-        } catch (IOException | RuntimeException e) {
-            // no route table to read: libvirt still refuses overlapping networks
-        }
     }
 
     /** Marks the routes of a {@code /proc/net/route} table (header line first) as used. */

@@ -1,13 +1,9 @@
 package sh.antrieb.internal;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -17,6 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import sh.antrieb.HostNotReadyException;
+import sh.antrieb.HostUnavailableException;
 
 /**
  * The host-side rules of one cluster, as two nftables tables named with the cluster's label (so a sweep
@@ -31,14 +28,15 @@ import sh.antrieb.HostNotReadyException;
  *       (and DNS over UDP); nothing is routed into or between Antrieb bridges (other clusters' or the
  *       cluster's own other networks), nor out of networks without egress.</li>
  * </ul>
- * The rules are in place before the first guest starts and are removed with the cluster. They need
- * {@code nft} on the libvirt host, so they are applied only when that host is this machine.
+ * The rules are in place before the first guest starts and are removed with the cluster. They are made with
+ * {@code nft} on the libvirt host the cluster runs on (this machine, or the remote host over its SSH session).
  */
 public final class HostFirewall {
     private static final Logger log = LoggerFactory.getLogger(HostFirewall.class);
     /** The bridges of every Antrieb network start with this. */
     static final String BRIDGE_GLOB = "ab*";
     private static final Pattern TABLE = Pattern.compile("^table (inet|bridge) (\\S+)", Pattern.MULTILINE);
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
     private HostFirewall() {
     }
@@ -126,15 +124,15 @@ public final class HostFirewall {
         return b.toString();
     }
 
-    /** Creates the cluster's tables on this machine. */
-    public static void apply(ClusterLabel label, NetworkPlan plan, List<Integer> egressPorts) {
-        nft(ruleset(label, plan, egressPorts), "-f", "-");
-        log.debug("cluster {}: host firewall tables {} in place", label.id(), label.name("fw"));
+    /** Creates the cluster's tables on {@code host}. */
+    public static void apply(LibvirtHost host, ClusterLabel label, NetworkPlan plan, List<Integer> egressPorts) {
+        nft(host, ruleset(label, plan, egressPorts), "-f", "-");
+        log.debug("cluster {}: host firewall tables {} in place on {}", label.id(), label.name("fw"), host.uri());
     }
 
-    /** Names (family and table) of every labelled table on this machine. */
-    static List<String[]> tables() {
-        String out = nft(null, "list", "tables");
+    /** Names (family and table) of every labelled table on {@code host}. */
+    static List<String[]> tables(LibvirtHost host) {
+        String out = nft(host, null, "list", "tables");
         List<String[]> tables = new ArrayList<>();
         Matcher m = TABLE.matcher(out);
         while (m.find()) {
@@ -145,19 +143,19 @@ public final class HostFirewall {
         return tables;
     }
 
-    /** Deletes every labelled table whose cluster {@code dead} selects; returns how many. */
-    static int remove(Predicate<String> dead) {
-        if (!available()) {
+    /** Deletes every labelled table on {@code host} whose cluster {@code dead} selects; returns how many. */
+    static int remove(LibvirtHost host, Predicate<String> dead) {
+        if (unusableBecause(host) != null) {
             return 0;
         }
         int removed = 0;
-        for (String[] t : tables()) {
+        for (String[] t : tables(host)) {
             if (dead.test(t[1])) {
                 log.info("sweep: deleting nft table {} {}", t[0], t[1]);
                 try {
-                    nft(null, "delete", "table", t[0], t[1]);
+                    nft(host, null, "delete", "table", t[0], t[1]);
                     removed++;
-                } catch (RuntimeException e) {
+                } catch (HostNotReadyException e) {
                     log.debug("nft table {} already gone: {}", t[1], e.getMessage());
                 }
             }
@@ -165,44 +163,43 @@ public final class HostFirewall {
         return removed;
     }
 
-    private static Boolean available;
-
-    /** Whether {@code nft} can be run here. */
-    static synchronized boolean available() {
-        if (available == null) {
-            try {
-                nft(null, "list", "tables");
-                available = true;
-            } catch (RuntimeException e) {
-                log.warn("nft is not usable on this machine ({}): guests get no egress allowlist or anti-spoofing rules", e.getMessage());
-                available = false;
-            }
+    /**
+     * Why {@code nft} cannot be used on {@code host} (not installed, not root), or null when it can.
+     *
+     * @throws sh.antrieb.HostUnavailableException when the host cannot be reached at all
+     */
+    static String unusableBecause(LibvirtHost host) {
+        try {
+            nft(host, null, "list", "tables");
+            return null;
+        } catch (HostNotReadyException e) {
+            return e.getMessage();
         }
-        return available;
     }
 
     /**
      * Applies an nft script of the cluster's own labelled tables (its faults table: {@link FaultRules}), which the
      * sweep removes with the firewall tables.
      *
-     * @throws HostNotReadyException when nft cannot be used here
+     * @throws HostNotReadyException when nft cannot be used on the host
      */
-    static void applyScript(String script) {
-        if (!available()) {
-            throw new HostNotReadyException("network faults need nftables on the libvirt host, and nft is not usable on this machine:"
-                    + " run Antrieb as root and install nftables (bin/setup-host does)");
+    static void applyScript(LibvirtHost host, String script) {
+        String why = unusableBecause(host);
+        if (why != null) {
+            throw new HostNotReadyException("network faults need nftables on the libvirt host, and nft is not usable on "
+                    + host.uri() + " (" + why + "): run Antrieb's host side as root and install nftables (bin/setup-host does)");
         }
-        nft(script, "-f", "-");
+        nft(host, script, "-f", "-");
     }
 
     /**
-     * Runs {@code tc} on this machine (traffic control on the guests' TAP devices, for faults).
+     * Runs {@code tc} on {@code host} (traffic control on the guests' TAP devices, for faults).
      *
      * @throws HostNotReadyException when tc fails; for a queueing discipline the kernel lacks (netem), naming it
      */
-    static void tc(List<String> args) {
+    static void tc(LibvirtHost host, List<String> args) {
         try {
-            run("tc", null, args);
+            run(host, "tc", null, args);
         } catch (HostNotReadyException e) {
             if (args.contains("netem") && String.valueOf(e.getMessage()).contains("unknown")) {
                 throw new HostNotReadyException("this host cannot delay packets: its kernel has no netem queueing discipline ("
@@ -213,42 +210,33 @@ public final class HostFirewall {
         }
     }
 
-    private static String nft(String stdin, String... args) {
-        return run("nft", stdin, List.of(args));
+    private static String nft(LibvirtHost host, String stdin, String... args) {
+        return run(host, "nft", stdin, List.of(args));
     }
 
-    private static String run(String tool, String stdin, List<String> args) {
+    private static String run(LibvirtHost host, String tool, String stdin, List<String> args) {
         List<String> cmd = new ArrayList<>();
         cmd.add(tool);
         cmd.addAll(args);
         String what = tool + " " + String.join(" ", args);
         String pkg = tool.equals("tc") ? "iproute2" : "nftables";
+        HostShell.Result r;
         try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-            try (OutputStream in = p.getOutputStream()) {
-                if (stdin != null) {
-                    in.write(stdin.getBytes(StandardCharsets.UTF_8));
-                }
-            }
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            try (InputStream is = p.getInputStream()) {
-                is.transferTo(out);
-            }
-            if (!p.waitFor(30, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new HostNotReadyException(what + " hung");
-            }
-            String text = out.toString(StandardCharsets.UTF_8);
-            if (p.exitValue() != 0) {
-                throw new HostNotReadyException(what + " failed (exit " + p.exitValue() + "): "
-                        + text.strip() + "; Antrieb needs " + pkg + " and root on the libvirt host (bin/setup-host installs it)");
-            }
-            return text;
+            r = host.link().run(cmd, stdin, TIMEOUT);
         } catch (IOException e) {
-            throw new HostNotReadyException("cannot run " + tool + ": " + e.getMessage() + "; install " + pkg + " (bin/setup-host does)");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new HostNotReadyException("interrupted while running " + tool);
+            if (host.link() == HostLink.LOCAL) {
+                throw new HostNotReadyException("cannot run " + tool + ": " + e.getMessage() + "; install " + pkg + " (bin/setup-host does)");
+            }
+            throw new HostUnavailableException("cannot run " + what + " on libvirt host " + host.uri() + ": " + e.getMessage(), e);
         }
+        if (r.exit() == 127) {
+            throw new HostNotReadyException(tool + " is not installed on libvirt host " + host.uri() + " (" + host.link().where()
+                    + "); install " + pkg + " there (bin/setup-host does)");
+        }
+        if (!r.ok()) {
+            throw new HostNotReadyException(what + " failed on " + host.link().where() + " (exit " + r.exit() + "): "
+                    + r.output().strip() + "; Antrieb needs " + pkg + " and root on the libvirt host (bin/setup-host installs it)");
+        }
+        return r.output();
     }
 }

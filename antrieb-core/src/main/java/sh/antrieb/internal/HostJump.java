@@ -1,5 +1,7 @@
 package sh.antrieb.internal;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLDecoder;
@@ -9,11 +11,16 @@ import java.nio.file.Path;
 import java.security.KeyPair;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 import org.apache.sshd.client.SshClient;
+import org.apache.sshd.client.channel.ChannelExec;
+import org.apache.sshd.client.channel.ClientChannelEvent;
 import org.apache.sshd.client.future.ConnectFuture;
 import org.apache.sshd.client.keyverifier.KnownHostsServerKeyVerifier;
 import org.apache.sshd.client.keyverifier.RejectAllServerKeyVerifier;
@@ -37,7 +44,7 @@ import sh.antrieb.HostNotReadyException;
  * <p>A session that ends (the host restarted sshd, the network dropped) is opened again on the next use; a host
  * that stops answering is noticed by keepalives within {@link #DEAD_AFTER}, and its guest connections end then.
  */
-public final class HostJump implements GuestRoute {
+public final class HostJump implements HostLink {
     private static final Logger log = LoggerFactory.getLogger(HostJump.class);
     /** Keepalive period of the host session. */
     static final Duration KEEPALIVE = Duration.ofSeconds(5);
@@ -83,21 +90,21 @@ public final class HostJump implements GuestRoute {
     }
 
     /**
-     * The route to the guests of the host at {@code uri}: {@link GuestRoute#DIRECT} for this machine's libvirt,
-     * a {@code HostJump} for {@code qemu+ssh} URIs.
+     * The way to the host at {@code uri}: {@link HostLink#LOCAL} for this machine's libvirt, a {@code HostJump}
+     * for {@code qemu+ssh} URIs.
      *
      * @throws HostNotReadyException for a remote host reached otherwise (its guests could not be reached), or an
      *         SSH URI asking not to check the host's key
      */
-    public static GuestRoute forUri(URI uri) {
+    public static HostLink forUri(URI uri) {
         String host = uri.getHost();
         String scheme = uri.getScheme() == null ? "" : uri.getScheme();
         if (host == null || host.isEmpty()) {
-            return GuestRoute.DIRECT;
+            return HostLink.LOCAL;
         }
         if (!scheme.endsWith("+ssh")) {
             if (host.equals("localhost") || host.equals("127.0.0.1") || host.equals("::1")) {
-                return GuestRoute.DIRECT;
+                return HostLink.LOCAL;
             }
             throw new HostNotReadyException("libvirt URI " + uri + ": Antrieb reaches the guests of a remote host"
                     + " through SSH to that host, so a remote host is given as qemu+ssh://USER@" + host + "/system");
@@ -159,6 +166,32 @@ public final class HostJump implements GuestRoute {
                 log.debug("closing the forward to {}:{} through {}: {}", address, port, target(), e.toString());
             }
         });
+    }
+
+    @Override
+    public Result run(List<String> argv, String stdin, Duration timeout) throws IOException {
+        String command = argv.stream().map(HostShell::quote).collect(Collectors.joining(" "));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (ChannelExec channel = session().createExecChannel(command)) {
+            channel.setOut(out);
+            channel.setErr(out);
+            channel.setIn(new ByteArrayInputStream(stdin == null ? new byte[0] : stdin.getBytes(StandardCharsets.UTF_8)));
+            channel.open().verify(timeout);
+            Set<ClientChannelEvent> events = channel.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), timeout);
+            if (events.contains(ClientChannelEvent.TIMEOUT)) {
+                throw new IOException(command + " on " + target() + " did not end within " + timeout.toSeconds() + " s");
+            }
+            Integer exit = channel.getExitStatus();
+            if (exit == null) {
+                throw new IOException(command + " on " + target() + " ended without an exit status (the session to the host dropped?)");
+            }
+            return new Result(exit, out.toString(StandardCharsets.UTF_8));
+        }
+    }
+
+    @Override
+    public String where() {
+        return target();
     }
 
     /** Whether the session to the host is open now (it opens on first use). */

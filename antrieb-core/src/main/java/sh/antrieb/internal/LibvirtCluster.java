@@ -1,9 +1,5 @@
 package sh.antrieb.internal;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -176,18 +172,22 @@ public final class LibvirtCluster implements Cluster {
         return readConsoleTail(host, member(node).consolePath(), lines);
     }
 
-    /** The last lines of a console log file on the host, or a note where it cannot be read from here. */
+    /** The last lines of a console log file on the host, or a note saying why there are none. */
     static String readConsoleTail(LibvirtHost host, String path, int lines) {
-        if (!host.isLocal()) {
-            return "(console log is on the libvirt host at " + path + ")";
-        }
+        return consoleTail(host, path, lines).orElse("(no console log at " + path + " on " + host.uri() + ")");
+    }
+
+    /**
+     * The last lines of the console log file {@code path} on the host (read there: the host may be another
+     * machine), empty when there is no such file or the host cannot be asked.
+     */
+    static java.util.Optional<String> consoleTail(LibvirtHost host, String path, int lines) {
         try {
-            byte[] all = Files.readAllBytes(Path.of(path));
-            int from = Math.max(0, all.length - 64 * 1024);
-            String text = new String(all, from, all.length - from, StandardCharsets.UTF_8).replace("\r", "");
-            return ExecResult.tail(text, lines);
-        } catch (IOException e) {
-            return "(no console log: " + e.getMessage() + ")";
+            HostShell.Result r = host.run(Duration.ofSeconds(30), null, "tail", "-c", String.valueOf(64 * 1024), path);
+            return r.ok() ? java.util.Optional.of(ExecResult.tail(r.output().replace("\r", ""), lines)) : java.util.Optional.empty();
+        } catch (sh.antrieb.HostUnavailableException e) {
+            log.debug("console log {}: {}", path, e.getMessage());
+            return java.util.Optional.empty();
         }
     }
 
@@ -232,7 +232,7 @@ public final class LibvirtCluster implements Cluster {
         return faults;
     }
 
-    /** Faults on this cluster's host: nft and tc on this machine, power and pause through libvirt. */
+    /** Faults on this cluster's host: nft and tc run on the host (through its shell), power and pause through libvirt. */
     private final class FaultBackend implements ClusterFaults.Backend {
         @Override
         public void checkOpen() {
@@ -241,19 +241,17 @@ public final class LibvirtCluster implements Cluster {
 
         @Override
         public void nft(String script) {
-            requireLocal();
-            HostFirewall.applyScript(script);
+            HostFirewall.applyScript(host, script);
         }
 
         @Override
         public void delay(String node, List<String> taps, sh.antrieb.Link link) {
-            requireLocal();
             if (!Boolean.FALSE.equals(netem)) {
                 try {
                     List<String> done = new ArrayList<>();
                     try {
                         for (String tap : taps) {
-                            HostFirewall.tc(FaultRules.delay(tap, link));
+                            HostFirewall.tc(host, FaultRules.delay(tap, link));
                             done.add(tap);
                         }
                     } catch (RuntimeException e) {
@@ -285,7 +283,6 @@ public final class LibvirtCluster implements Cluster {
 
         @Override
         public void undelay(String node, List<String> taps) {
-            requireLocal();
             if (Boolean.TRUE.equals(netem)) {
                 taps.forEach(tap -> undelayTap(tap));
             }
@@ -294,18 +291,12 @@ public final class LibvirtCluster implements Cluster {
 
         private void undelayTap(String tap) {
             try {
-                HostFirewall.tc(FaultRules.undelay(tap));
+                HostFirewall.tc(host, FaultRules.undelay(tap));
             } catch (RuntimeException e) {
                 log.debug("tc: no delay to remove on {}: {}", tap, e.getMessage());
             }
         }
 
-        private void requireLocal() {
-            if (!host.isLocal()) {
-                throw new UnsupportedOperationException("network faults need nft and tc on the libvirt host, and " + host.uri()
-                        + " is remote: only powerOff/powerOn and freeze/thaw work on clusters there");
-            }
-        }
 
         @Override
         public void powerOff(String node) {

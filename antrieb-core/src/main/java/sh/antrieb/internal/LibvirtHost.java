@@ -61,6 +61,7 @@ public final class LibvirtHost implements AutoCloseable {
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(2);
 
     private final URI uri;
+    private final HostLink link;
     private final Duration reconnectTimeout;
     private final ReentrantLock reconnecting = new ReentrantLock();
     private final List<Runnable> reconnectListeners = new CopyOnWriteArrayList<>();
@@ -69,8 +70,9 @@ public final class LibvirtHost implements AutoCloseable {
     private volatile Connect lost;
     private volatile boolean closed;
 
-    private LibvirtHost(URI uri, Connect conn, Duration reconnectTimeout) {
+    private LibvirtHost(URI uri, HostLink link, Connect conn, Duration reconnectTimeout) {
         this.uri = uri;
+        this.link = link;
         this.conn = conn;
         this.reconnectTimeout = reconnectTimeout;
         watch(conn);
@@ -88,9 +90,13 @@ public final class LibvirtHost implements AutoCloseable {
 
     /** Connects to {@code uri}; calls wait up to {@code reconnectTimeout} for a lost connection to be re-opened. */
     public static LibvirtHost connect(URI uri, Duration reconnectTimeout) {
+        HostLink link = HostJump.forUri(uri);
+        boolean ok = false;
         try {
             startEventLoop();
-            return new LibvirtHost(uri, open(uri), reconnectTimeout);
+            LibvirtHost host = new LibvirtHost(uri, link, open(uri), reconnectTimeout);
+            ok = true;
+            return host;
         } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {
             throw new HostNotReadyException("the libvirt client library (libvirt.so) is not installed on this machine: "
                     + "run `sudo bin/setup-host` from the Antrieb checkout (it installs libvirt and QEMU), "
@@ -99,6 +105,10 @@ public final class LibvirtHost implements AutoCloseable {
             throw new HostNotReadyException("cannot connect to libvirt at " + uri + ": " + message(e)
                     + ". Is libvirtd running? On this machine run `sudo bin/setup-host` from the Antrieb checkout "
                     + "(installs QEMU and libvirt and starts libvirtd, also without systemd)", e);
+        } finally {
+            if (!ok) {
+                link.close();
+            }
         }
     }
 
@@ -247,10 +257,22 @@ public final class LibvirtHost implements AutoCloseable {
         return call("read versions", c -> "libvirt " + c.getLibVersion() + " qemu " + c.getVersion());
     }
 
-    /** Whether the libvirt host is this machine (files it names can be read here). */
-    public boolean isLocal() {
-        String host = uri.getHost();
-        return host == null || host.isEmpty() || host.equals("localhost");
+    /** How this JVM reaches the host's guests and runs commands there (directly, or over one SSH session). */
+    public HostLink link() {
+        return link;
+    }
+
+    /**
+     * Runs a command on the host (see {@link HostShell#run}); a failure to reach the host is a
+     * {@link HostUnavailableException} naming the command.
+     */
+    public HostShell.Result run(Duration timeout, String stdin, String... argv) {
+        try {
+            return link.run(List.of(argv), stdin, timeout);
+        } catch (IOException e) {
+            throw new HostUnavailableException("cannot run `" + String.join(" ", argv) + "` on libvirt host " + uri
+                    + " (" + link.where() + "): " + e.getMessage(), e);
+        }
     }
 
     /** The libvirt capabilities XML of the host. */
@@ -267,7 +289,7 @@ public final class LibvirtHost implements AutoCloseable {
         String caps = capabilities();
         boolean kvmOffered = caps.contains("<domain type='kvm'");
         boolean hwVirt = caps.contains("<feature name='vmx'/>") || caps.contains("<feature name='svm'/>");
-        if (kvmOffered && !hwVirt && isLocal()) {
+        if (kvmOffered && !hwVirt) {
             hwVirt = cpuinfoHasVirtFlags();
         }
         return kvmOffered && hwVirt ? Accelerator.KVM : Accelerator.TCG;
@@ -333,16 +355,19 @@ public final class LibvirtHost implements AutoCloseable {
         });
     }
 
-    private static boolean cpuinfoHasVirtFlags() {
+    private boolean cpuinfoHasVirtFlags() {
+        HostShell.Result cpuinfo;
         try {
-            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
-                if (line.startsWith("flags")) {
-                    List<String> flags = Arrays.asList(line.substring(line.indexOf(':') + 1).trim().split("\\s+"));
-                    return flags.contains("vmx") || flags.contains("svm");
-                }
-            }
+            cpuinfo = link.run(List.of("cat", "/proc/cpuinfo"), null, Duration.ofSeconds(30));
         } catch (IOException e) {
-            log.debug("cannot read /proc/cpuinfo", e);
+            log.debug("cannot read /proc/cpuinfo on {}", link.where(), e);
+            return false;
+        }
+        for (String line : cpuinfo.output().split("\n")) {
+            if (line.startsWith("flags")) {
+                List<String> flags = Arrays.asList(line.substring(line.indexOf(':') + 1).trim().split("\\s+"));
+                return flags.contains("vmx") || flags.contains("svm");
+            }
         }
         return false;
     }
@@ -856,6 +881,7 @@ public final class LibvirtHost implements AutoCloseable {
     public void close() {
         closed = true;
         closeQuietly(conn);
+        link.close();
     }
 
     // ---- error wrapping ------------------------------------------------------------------------------

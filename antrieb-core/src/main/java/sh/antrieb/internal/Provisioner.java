@@ -109,10 +109,8 @@ public final class Provisioner {
         } catch (RuntimeException e) {
             Map<String, String> tails = new LinkedHashMap<>();
             for (int i = 1; i <= nodeImages.size(); i++) {
-                String console = host.poolPath(label.name("node" + i + ".console"));
-                if (host.isLocal() && java.nio.file.Files.exists(java.nio.file.Path.of(console))) {
-                    tails.put("node" + i, LibvirtCluster.readConsoleTail(host, console, 30));
-                }
+                String node = "node" + i;
+                LibvirtCluster.consoleTail(host, host.poolPath(label.name(node + ".console")), 30).ifPresent(t -> tails.put(node, t));
             }
             boolean removed = true;
             try {
@@ -412,11 +410,13 @@ public final class Provisioner {
                     log.debug("subnet taken meanwhile, planning again: {}", e.getMessage());
                     continue;
                 }
-                if (host.isLocal() && HostFirewall.available()) {
-                    HostFirewall.apply(label, plan, settings.egressPorts());
-                } else if (!host.isLocal()) {
-                    log.warn("cluster {}: libvirt host {} is remote: no egress allowlist or anti-spoofing rules are set on it",
-                            label.id(), host.uri());
+                try {
+                    HostFirewall.apply(host, label, plan, settings.egressPorts());
+                } catch (sh.antrieb.HostNotReadyException e) {
+                    // Never a cluster without its isolation: the caller's rollback removes the networks made above.
+                    throw new sh.antrieb.HostNotReadyException("cluster " + label.id() + ": the host firewall (egress allowlist,"
+                            + " anti-spoofing, isolation between clusters) cannot be put in place on " + host.uri() + ": "
+                            + e.getMessage(), e);
                 }
                 return plan;
             }

@@ -106,7 +106,7 @@ public final class RecipeBuilds {
      */
     public static int collect(LibvirtHost host, Path cacheDir, Map<String, String> current) {
         List<String> cacheEntries = new ArrayList<>();
-        if (host.isLocal() && Files.isDirectory(cacheDir)) {
+        if (host.link() == HostLink.LOCAL && Files.isDirectory(cacheDir)) { // a remote host has no overlays on this machine's cache
             try (DirectoryStream<Path> files = Files.newDirectoryStream(cacheDir)) {
                 files.forEach(f -> cacheEntries.add(f.getFileName().toString()));
             } catch (IOException e) {

@@ -1,10 +1,9 @@
 package sh.antrieb.internal;
 
-import java.io.IOException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
@@ -14,13 +13,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Removes what clusters left behind: every labelled domain, network, volume, file and nft table whose cluster
- * expired, or whose owning process is gone (checked when the host is this machine). Stateless: the
+ * expired, or whose owning process is gone (checked when the host is this machine), on the host the sweep's
+ * {@link LibvirtHost} reaches (QEMU logs and nft tables through its {@link HostShell}). Stateless: the
  * label in each object's name says everything, so a sweep by any process cleans up after any other.
  */
 public final class Sweeper {
     private static final Logger log = LoggerFactory.getLogger(Sweeper.class);
     /** Where libvirt writes each domain's QEMU log on the host. */
-    static final Path QEMU_LOG_DIR = Path.of("/var/log/libvirt/qemu");
+    static final String QEMU_LOG_DIR = "/var/log/libvirt/qemu";
+    private static final Duration LOG_TIMEOUT = Duration.ofSeconds(30);
 
     private final LibvirtHost host;
 
@@ -72,10 +73,8 @@ public final class Sweeper {
                 removed++;
             }
         }
-        if (host.isLocal()) {
-            removed += sweepFiles(QEMU_LOG_DIR, dead);
-            removed += HostFirewall.remove(name -> isDead(name, dead));
-        }
+        removed += sweepLogs(dead);
+        removed += HostFirewall.remove(host, name -> isDead(name, dead));
         return removed;
     }
 
@@ -85,25 +84,26 @@ public final class Sweeper {
     }
 
     private boolean ownerGone(ClusterLabel label) {
-        // A pid means something only on the machine that made the object.
-        return host.isLocal() && ProcessHandle.of(label.ownerPid()).map(p -> !p.isAlive()).orElse(true);
+        // A pid means something only on the machine that made the object: a remote host's leftovers wait for their deadline.
+        return host.link() == HostLink.LOCAL && ProcessHandle.of(label.ownerPid()).map(p -> !p.isAlive()).orElse(true);
     }
 
-    private static int sweepFiles(Path dir, Predicate<ClusterLabel> dead) {
-        int removed = 0;
-        if (!Files.isDirectory(dir)) {
+    /** Deletes the QEMU logs libvirt kept on the host for dead clusters' domains. */
+    private int sweepLogs(Predicate<ClusterLabel> dead) {
+        HostShell.Result list = host.run(LOG_TIMEOUT, null, "find", QEMU_LOG_DIR, "-maxdepth", "1", "-name", ClusterLabel.PREFIX + "*", "-printf", "%f\\n");
+        if (!list.ok()) {
+            log.debug("sweep: no QEMU logs listed on {}: {}", host.uri(), list.output().strip());
             return 0;
         }
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, ClusterLabel.PREFIX + "*")) {
-            for (Path f : files) {
-                if (isDead(f.getFileName().toString(), dead)) {
-                    Files.deleteIfExists(f);
-                    removed++;
-                }
-            }
-        } catch (IOException e) {
-            log.debug("sweep of {} incomplete", dir, e);
+        List<String> rm = new ArrayList<>(List.of("rm", "-f", "--"));
+        list.output().lines().filter(f -> isDead(f, dead)).forEach(f -> rm.add(QEMU_LOG_DIR + "/" + f));
+        if (rm.size() == 3) {
+            return 0;
         }
-        return removed;
+        HostShell.Result r = host.run(LOG_TIMEOUT, null, rm.toArray(String[]::new));
+        if (!r.ok()) {
+            log.debug("sweep of {} on {} incomplete: {}", QEMU_LOG_DIR, host.uri(), r.output().strip());
+        }
+        return rm.size() - 3;
     }
 }

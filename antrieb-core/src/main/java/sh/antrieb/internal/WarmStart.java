@@ -232,28 +232,33 @@ public final class WarmStart {
     private void touch(Template t) {
         long now = System.currentTimeMillis();
         Long last = touched.get(t.saveVolume());
-        if (!host.isLocal() || last != null && now - last < 60_000) {
+        if (last != null && now - last < 60_000) {
             return;
         }
         touched.put(t.saveVolume(), now);
         try {
             String path = host.volumePath(t.saveVolume());
             if (path != null) {
-                java.nio.file.Files.setLastModifiedTime(java.nio.file.Path.of(path), java.nio.file.attribute.FileTime.fromMillis(now));
+                HostShell.Result r = host.run(java.time.Duration.ofSeconds(30), null, "touch", "-c", "-m", "-d", "@" + now / 1000, path);
+                if (!r.ok()) {
+                    log.debug("warm start: cannot mark {} used: {}", t.saveVolume(), r.output().strip());
+                }
             }
-        } catch (java.io.IOException e) {
+        } catch (RuntimeException e) {
             log.debug("warm start: cannot mark {} used: {}", t.saveVolume(), e.toString());
         }
     }
 
     /**
      * The sweep's part: deletes the templates {@link TemplatePolicy} picks under {@code budget} (never one a
-     * restore runs from, in any process of this machine). Only on a local host: the rules read the pool's files.
+     * restore runs from, in any process of this machine). Only on a host that is this machine: the rules read the
+     * pool's files and the restore locks are this machine's (a remote host's templates are collected by a client
+     * running there).
      * A template whose image disk is gone or {@code superseded} (a build of a recipe that changed) goes first.
      * Returns how many were deleted.
      */
     public int collect(TemplatePolicy.Budget budget, java.util.function.Predicate<String> superseded) {
-        if (!host.isLocal()) {
+        if (host.link() != HostLink.LOCAL) {
             return 0;
         }
         List<String> volumes = host.volumes();

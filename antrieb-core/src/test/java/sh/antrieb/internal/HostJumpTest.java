@@ -31,6 +31,7 @@ import org.apache.sshd.server.SshServer;
 import org.apache.sshd.server.channel.ChannelSession;
 import org.apache.sshd.server.command.Command;
 import org.apache.sshd.server.forward.StaticDecisionForwardingFilter;
+import org.apache.sshd.server.shell.ProcessShellFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -146,9 +147,35 @@ class HostJumpTest {
     }
 
     @Test
+    void hostCommandsRunOverTheSameSessionWithTheirArgumentsIntact() throws Exception {
+        // The host runs what it is sent through a POSIX shell, as OpenSSH's sshd does.
+        hostSshd.setCommandFactory((channel, command) -> new ProcessShellFactory(command, "/bin/sh", "-c", command).createShell(channel));
+        Path odd = Files.writeString(dir.resolve("a file's name; rm -rf x"), "");
+        try (HostJump jump = (HostJump) HostJump.forUri(uri(knownHosts(hostKey)))) {
+            HostShell.Result r = jump.run(List.of("sh", "-c", "cat; echo \"$1\" >&2; ls \"$2\"; exit 3", "sh", "two  words", odd.toString()),
+                    "from stdin\n", Duration.ofSeconds(20));
+            assertThat(r.exit()).isEqualTo(3);
+            assertThat(r.output()).contains("from stdin", "two  words", odd.toString());
+            HostShell.Result missing = jump.run(List.of("no-such-tool-here"), null, Duration.ofSeconds(20));
+            assertThat(missing.exit()).isEqualTo(127);
+            // one session for commands and guest connections alike
+            jump.open("127.0.0.1", guestSshd.getPort()).close();
+            assertThat(hostSessions).hasValue(1);
+        }
+    }
+
+    @Test
+    void localCommandsRunHere() throws Exception {
+        HostShell.Result r = HostLink.LOCAL.run(List.of("sh", "-c", "cat; exit 4"), "x y", Duration.ofSeconds(20));
+        assertThat(r).isEqualTo(new HostShell.Result(4, "x y"));
+        assertThatThrownBy(() -> HostLink.LOCAL.run(List.of("no-such-tool-here"), null, Duration.ofSeconds(20)))
+                .isInstanceOf(IOException.class);
+    }
+
+    @Test
     void routesFollowTheUri() {
-        assertThat(HostJump.forUri(URI.create("qemu:///system"))).isSameAs(GuestRoute.DIRECT);
-        assertThat(HostJump.forUri(URI.create("qemu+tcp://localhost/system"))).isSameAs(GuestRoute.DIRECT);
+        assertThat(HostJump.forUri(URI.create("qemu:///system"))).isSameAs(HostLink.LOCAL);
+        assertThat(HostJump.forUri(URI.create("qemu+tcp://localhost/system"))).isSameAs(HostLink.LOCAL);
         assertThatThrownBy(() -> HostJump.forUri(URI.create("qemu+tcp://kvm1.example/system")))
                 .isInstanceOf(HostNotReadyException.class).hasMessageContaining("qemu+ssh://USER@kvm1.example/system");
         assertThatThrownBy(() -> HostJump.forUri(URI.create("qemu+ssh://root@kvm1.example/system?no_verify=1")))

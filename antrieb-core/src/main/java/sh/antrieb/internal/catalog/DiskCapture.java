@@ -10,6 +10,7 @@ import org.slf4j.LoggerFactory;
 import sh.antrieb.AntriebException;
 import sh.antrieb.ErrorCode;
 import sh.antrieb.ExecResult;
+import sh.antrieb.internal.HostLink;
 import sh.antrieb.internal.LibvirtCluster;
 import sh.antrieb.internal.LibvirtHost;
 
@@ -51,7 +52,7 @@ final class DiskCapture {
      * were running but not enabled.
      */
     static List<String> capture(LibvirtHost host, LibvirtCluster cluster, String node, Path dest) {
-        if (!host.isLocal()) {
+        if (host.link() != HostLink.LOCAL) {
             throw new sh.antrieb.CatalogException(sh.antrieb.ErrorCode.NOT_AVAILABLE,
                     "saving a node's disk needs the libvirt host to be this machine (the catalog store is local); "
                             + host.uri() + " is remote");
