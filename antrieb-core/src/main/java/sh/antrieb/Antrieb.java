@@ -24,7 +24,6 @@ import sh.antrieb.internal.LibvirtCluster;
 import sh.antrieb.internal.LibvirtHost;
 import sh.antrieb.internal.Provisioner;
 import sh.antrieb.internal.Settings;
-import sh.antrieb.internal.HostJump;
 import sh.antrieb.internal.SshTransport;
 import sh.antrieb.internal.Sweeper;
 
@@ -122,7 +121,7 @@ public final class Antrieb implements AutoCloseable {
         this.host = LibvirtHost.connect(settings.uri());
         try {
             this.accelerator = settings.accelerator() != null ? settings.accelerator() : host.detectAccelerator();
-            this.ssh = new SshTransport(HostJump.forUri(settings.uri()));
+            this.ssh = new SshTransport(host.link()); // one SSH session to a remote host: commands and guests alike
             this.images = new ImageStore(settings.imageCache(), host);
             AtomicInteger threads = new AtomicInteger();
             this.executor = Executors.newCachedThreadPool(r -> daemon(r, "antrieb-worker-" + threads.incrementAndGet()));
