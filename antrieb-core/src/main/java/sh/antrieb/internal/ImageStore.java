@@ -135,7 +135,7 @@ public final class ImageStore {
         checkKnown(name);
         String base = baseName(name);
         if (!RECIPES.containsKey(base)) {
-            return extension.resolve(name);
+            return HostArtifacts.onHost(host, extension.resolve(name));
         }
         BootImage cached = ready.get(base);
         if (cached != null) {

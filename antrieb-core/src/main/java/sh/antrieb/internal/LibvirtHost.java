@@ -611,6 +611,53 @@ public final class LibvirtHost implements AutoCloseable {
         });
     }
 
+    /**
+     * Downloads the whole volume {@code name} into the new file {@code dest} on this machine through libvirt (so the
+     * host may be remote); a failed download removes {@code dest}.
+     */
+    public void downloadVolume(String name, Path dest) {
+        boolean done = false;
+        try {
+            withPool("download volume " + name, false, pool -> {
+                StorageVol vol = pool.storageVolLookupByName(name);
+                Stream stream = pool.getConnect().streamNew(0);
+                try (java.io.OutputStream out = Files.newOutputStream(dest, java.nio.file.StandardOpenOption.CREATE_NEW)) {
+                    long size = vol.getInfo().capacity;
+                    vol.download(stream, 0, 0, 0);
+                    byte[] buf = new byte[1 << 20];
+                    long got = 0;
+                    long shown = 0;
+                    int n;
+                    while ((n = stream.receive(buf)) > 0) {
+                        out.write(buf, 0, n);
+                        got += n;
+                        if (got - shown >= 128L << 20) {
+                            shown = got;
+                            log.info("downloading volume {}: {} of {} MiB", name, got >> 20, size >> 20);
+                        }
+                    }
+                    stream.finish();
+                    return null;
+                } catch (IOException e) {
+                    stream.abort();
+                    throw new AntriebException("download of volume " + name + " into " + dest + " failed: " + e.getMessage(), e);
+                } finally {
+                    stream.free();
+                    vol.free();
+                }
+            });
+            done = true;
+        } finally {
+            if (!done) {
+                try {
+                    Files.deleteIfExists(dest);
+                } catch (IOException e) {
+                    log.warn("cannot remove partial download {}: {}", dest, e.toString());
+                }
+            }
+        }
+    }
+
     /** Overwrites bytes of volume {@code name} from {@code offset}; the rest of the volume stays as it is. */
     public void writeVolume(String name, long offset, byte[] data) {
         withPool("write volume " + name, true, pool -> {
@@ -764,8 +811,8 @@ public final class LibvirtHost implements AutoCloseable {
                         log.debug("aborting block copy of {}: {}", domain, message(e));
                     }
                     try {
-                        Files.deleteIfExists(Path.of(destPath));
-                    } catch (IOException e) {
+                        run(Duration.ofSeconds(30), null, "rm", "-f", "--", destPath);
+                    } catch (RuntimeException e) {
                         log.warn("cannot remove partial disk copy {}: {}", destPath, e.toString());
                     }
                 }

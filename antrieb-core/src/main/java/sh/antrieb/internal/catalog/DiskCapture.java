@@ -21,7 +21,8 @@ import sh.antrieb.internal.LibvirtHost;
  * empty {@code /etc/machine-id} (so every node booted from the copy gets its own, as from the base image)
  * and {@code sync}; then QEMU copies the disk live ({@link LibvirtHost#copyDiskLive}); then the guest's
  * machine-id is put back. The copy is crash-consistent at the instant the copy job ends, right after the
- * sync: ext4's journal makes it clean at first boot. The node is never paused.
+ * sync: ext4's journal makes it clean at first boot. The node is never paused. On a remote host the copy is
+ * made in the host's pool and downloaded into {@code dest}.
  */
 final class DiskCapture {
     private static final Logger log = LoggerFactory.getLogger(DiskCapture.class);
@@ -52,11 +53,6 @@ final class DiskCapture {
      * were running but not enabled.
      */
     static List<String> capture(LibvirtHost host, LibvirtCluster cluster, String node, Path dest) {
-        if (host.link() != HostLink.LOCAL) {
-            throw new sh.antrieb.CatalogException(sh.antrieb.ErrorCode.NOT_AVAILABLE,
-                    "saving a node's disk needs the libvirt host to be this machine (the catalog store is local); "
-                            + host.uri() + " is remote");
-        }
         cluster.node(node);
         long t0 = System.nanoTime();
         ExecResult prep = cluster.exec(node, PREPARE);
@@ -66,7 +62,20 @@ final class DiskCapture {
         }
         List<String> services = prep.stdout().lines().map(String::trim).filter(s -> !s.isEmpty()).toList();
         try {
-            host.copyDiskLive(cluster.label().name(node), "vda", dest.toString(), COPY_TIMEOUT);
+            if (host.link() == HostLink.LOCAL) {
+                host.copyDiskLive(cluster.label().name(node), "vda", dest.toString(), COPY_TIMEOUT);
+            } else {
+                // QEMU writes the copy on the host, into a labelled pool file (swept with the cluster if this stops half
+                // way), which comes down through libvirt's storage API.
+                String volume = cluster.label().name(node + ".capture.qcow2");
+                try {
+                    host.copyDiskLive(cluster.label().name(node), "vda", host.poolPath(volume), COPY_TIMEOUT);
+                    host.volumes(); // the pool sees the file QEMU wrote
+                    host.downloadVolume(volume, dest);
+                } finally {
+                    host.deleteVolume(volume);
+                }
+            }
         } finally {
             ExecResult r = cluster.exec(node, RESTORE);
             if (r.exitCode() != 0) {

@@ -18,6 +18,7 @@ import sh.antrieb.Image;
 import sh.antrieb.ImageImport;
 import sh.antrieb.ImageRef;
 import sh.antrieb.internal.BootImage;
+import sh.antrieb.internal.HostLink;
 import sh.antrieb.internal.ImageStore;
 import sh.antrieb.internal.LibvirtCluster;
 import sh.antrieb.internal.LibvirtHost;
@@ -53,8 +54,8 @@ final class ImageSaving {
         try (CatalogStore.Staging s = store.stage(Catalog.Type.IMAGE, namespace, name)) {
             List<String> services = DiskCapture.capture(host, lc, node, s.dir().resolve("disk.qcow2"));
             if (base.kernelPath() != null) { // else the saved disk boots through firmware like its base
-                linkOrCopy(Path.of(base.kernelPath()), s.dir().resolve("vmlinuz"));
-                linkOrCopy(Path.of(base.initrdPath()), s.dir().resolve("initrd.img"));
+                fetchBootFile(host, base.kernelPath(), s.dir().resolve("vmlinuz"));
+                fetchBootFile(host, base.initrdPath(), s.dir().resolve("initrd.img"));
             }
             long diskBytes = ImageStore.qcow2VirtualSize(s.dir().resolve("disk.qcow2"));
             String fq = namespace + "/" + name;
@@ -147,6 +148,18 @@ final class ImageSaving {
                 "imported".equals(kind) ? Image.Kind.IMPORTED : Image.Kind.SAVED, e.get("description"), e.get("base"),
                 CatalogStore.readIfExists(e.dir().resolve("build-image.sh")), CatalogStore.readIfExists(e.dir().resolve("startup.sh")),
                 e.createdAt());
+    }
+
+    /**
+     * Puts the host's file {@code hostPath} (a base image's kernel or initramfs) at {@code to} on this machine: a
+     * link or copy when the host is this machine, else a download of the pool volume it is.
+     */
+    static void fetchBootFile(LibvirtHost host, String hostPath, Path to) throws IOException {
+        if (host.link() == HostLink.LOCAL) {
+            linkOrCopy(Path.of(hostPath), to);
+        } else {
+            host.downloadVolume(Path.of(hostPath).getFileName().toString(), to);
+        }
     }
 
     /** Hard-links {@code from} to {@code to}, or copies it where links are not possible. */

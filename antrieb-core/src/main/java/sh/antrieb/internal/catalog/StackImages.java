@@ -170,8 +170,8 @@ final class StackImages {
         } finally {
             cluster.close();
         }
-        ImageSaving.linkOrCopy(Path.of(base.kernelPath()), tmp.resolve("vmlinuz"));
-        ImageSaving.linkOrCopy(Path.of(base.initrdPath()), tmp.resolve("initrd.img"));
+        ImageSaving.fetchBootFile(host, base.kernelPath(), tmp.resolve("vmlinuz"));
+        ImageSaving.fetchBootFile(host, base.initrdPath(), tmp.resolve("initrd.img"));
         Files.writeString(tmp.resolve("build-image.sh"), script(name));
         Files.writeString(tmp.resolve("cmdline"), base.cmdline() + "\n");
         CatalogStore.deleteTree(dir);
