@@ -18,14 +18,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import sh.antrieb.internal.catalog.CatalogService;
-import sh.antrieb.internal.ImageStore;
+import sh.antrieb.internal.HostEngine;
+import sh.antrieb.internal.HostPool;
 import sh.antrieb.internal.LibvirtCluster;
 import sh.antrieb.internal.LibvirtHost;
-import sh.antrieb.internal.Provisioner;
+import sh.antrieb.internal.Placement;
 import sh.antrieb.internal.Settings;
-import sh.antrieb.internal.SshTransport;
-import sh.antrieb.internal.Sweeper;
+import sh.antrieb.internal.catalog.CatalogService;
 
 /**
  * The client: one per process, built once, shared by all threads. Holds the libvirt connection, the
@@ -101,11 +100,7 @@ public final class Antrieb implements AutoCloseable {
     private static final Duration SWEEP_INTERVAL = Duration.ofSeconds(30);
 
     private final Settings settings;
-    private final LibvirtHost host;
-    private final SshTransport ssh;
-    private final ImageStore images;
-    private final Accelerator accelerator;
-    private final Provisioner provisioner;
+    private final HostPool<HostEngine> pool;
     private final CatalogService catalog;
     private final Semaphore slots;
     private final Map<String, LibvirtCluster> clusters = new ConcurrentHashMap<>();
@@ -115,26 +110,32 @@ public final class Antrieb implements AutoCloseable {
     private final ImageAliases imageAliases;
     private volatile boolean closed;
 
-    private Antrieb(Settings settings, Path catalogDir, String namespace, ImageAliases imageAliases) {
+    private Antrieb(Settings settings, List<URI> hosts, int maxClustersPerHost, Path catalogDir, String namespace,
+                    ImageAliases imageAliases) {
         this.settings = settings;
         this.imageAliases = imageAliases;
-        this.host = LibvirtHost.connect(settings.uri());
+        AtomicInteger threads = new AtomicInteger();
+        this.executor = Executors.newCachedThreadPool(r -> daemon(r, "antrieb-worker-" + threads.incrementAndGet()));
+        List<HostEngine> engines = new java.util.ArrayList<>();
         try {
-            this.accelerator = settings.accelerator() != null ? settings.accelerator() : host.detectAccelerator();
-            this.ssh = new SshTransport(host.link()); // one SSH session to a remote host: commands and guests alike
-            this.images = new ImageStore(settings.imageCache(), host);
-            AtomicInteger threads = new AtomicInteger();
-            this.executor = Executors.newCachedThreadPool(r -> daemon(r, "antrieb-worker-" + threads.incrementAndGet()));
+            for (URI uri : hosts) {
+                engines.add(HostEngine.open(settings.toBuilder().uri(uri).build(), executor));
+            }
+            this.pool = new HostPool<>(engines, maxClustersPerHost);
+            HostEngine primary = pool.primary();
             this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "antrieb-reaper"));
-            this.provisioner = new Provisioner(host, images, ssh, settings, accelerator, executor);
             this.slots = new Semaphore(settings.maxConcurrentClusters(), true);
-            this.catalog = new CatalogService(catalogDir, namespace, host, images, provisioner, settings, this::clusters);
+            this.catalog = new CatalogService(catalogDir, namespace, primary.host(), primary.images(), primary.provisioner(),
+                    settings, this::clusters);
+            engines.subList(1, engines.size()).forEach(e -> e.images().extend(catalog));
         } catch (RuntimeException e) {
-            host.close();
+            engines.forEach(HostEngine::close);
+            executor.shutdownNow();
             throw e;
         }
-        log.info("antrieb: connected to {} (accelerator {})", settings.uri(), accelerator);
-        host.onReconnect(() -> scheduler.execute(this::reconcile));
+        for (HostEngine e : engines) {
+            e.host().onReconnect(() -> scheduler.execute(() -> reconcile(e)));
+        }
         sweepQuietly();
         scheduler.scheduleWithFixedDelay(this::sweepQuietly, SWEEP_INTERVAL.toSeconds(), SWEEP_INTERVAL.toSeconds(), TimeUnit.SECONDS);
     }
@@ -150,7 +151,11 @@ public final class Antrieb implements AutoCloseable {
         return builder().build();
     }
 
-    /** A client for the libvirt host at {@code uri}, e.g. {@code qemu:///system} or {@code qemu+ssh://host/system}. */
+    /**
+     * A client for the libvirt host at {@code uri}, e.g. {@code qemu:///system} or
+     * {@code qemu+ssh://root@kvm1.example/system} (a remote host is reached over SSH: libvirt's connection, and
+     * one SSH session of this client for its guests and host commands; see {@link Builder#hosts}).
+     */
     public static Antrieb connect(URI uri) {
         return builder().uri(uri).build();
     }
@@ -217,11 +222,12 @@ public final class Antrieb implements AutoCloseable {
                     .map(e -> e.getKey() + ": " + e.getValue() + " -> " + imageAliases.resolve(e.getValue())).toList());
         }
         ClusterSpec resolved = options.namespace().isPresent() ? catalog.resolveIn(namespace, asked) : catalog.resolveNetworks(asked);
-        provisioner.validate(resolved);
+        pool.primary().provisioner().validate(resolved);
         catalog.prepareImages(resolved);
         acquireSlot();
         try {
-            LibvirtCluster cluster = provisioner.provision(resolved, start, this::forget);
+            HostEngine engine = pool.place(demand(resolved), this::clustersOn);
+            LibvirtCluster cluster = engine.provisioner().provision(resolved, start, this::forget);
             cluster.bindImageAliases(aliased);
             cluster.bindImageSaver((c, node, name, commands, description) ->
                     catalog.view(namespace).saveImage(c, node, name, commands, description));
@@ -233,6 +239,15 @@ public final class Antrieb implements AutoCloseable {
             slots.release();
             throw e;
         }
+    }
+
+    private Placement.Demand demand(ClusterSpec spec) {
+        VmSize size = spec.vmSize().orElse(settings.defaultVmSize());
+        return Placement.Demand.of(spec.nodeImages(), size);
+    }
+
+    private int clustersOn(URI host) {
+        return (int) clusters.values().stream().filter(c -> c.host().equals(host)).count();
     }
 
     private void acquireSlot() {
@@ -289,9 +304,14 @@ public final class Antrieb implements AutoCloseable {
         return catalog.view(namespace);
     }
 
-    /** The accelerator guests get on this host. */
+    /** The accelerator guests get on this client's (first) host. */
     public Accelerator accelerator() {
-        return accelerator;
+        return pool.primary().accelerator();
+    }
+
+    /** The libvirt URIs of this client's hosts, in the order given (see {@link Builder#hosts}). */
+    public List<URI> hosts() {
+        return pool.engines().stream().map(HostEngine::uri).toList();
     }
 
     /**
@@ -302,18 +322,32 @@ public final class Antrieb implements AutoCloseable {
      * @throws HostUnavailableException when the libvirt connection is lost and not back in time
      */
     public HostCapacity capacity() {
+        return capacity(pool.primary());
+    }
+
+    /**
+     * {@link #capacity()} of each of this client's hosts, in the order given; the live clusters and nodes counted
+     * are those on that host.
+     *
+     * @throws HostUnavailableException when a host's libvirt connection is lost and not back in time
+     */
+    public List<HostCapacity> capacities() {
+        return pool.engines().stream().map(this::capacity).toList();
+    }
+
+    private HostCapacity capacity(HostEngine engine) {
         checkOpen();
-        LibvirtHost.Figures f = host.figures();
-        List<Cluster> live = clusters();
+        LibvirtHost.Figures f = engine.host().figures();
+        List<Cluster> live = clusters().stream().filter(c -> c.host().equals(engine.uri())).toList();
         int nodes = live.stream().mapToInt(c -> c.nodes().size()).sum();
-        return new HostCapacity(settings.uri(), accelerator, f.cpus(), f.memoryBytes(), f.freeMemoryBytes(), f.runningGuests(),
+        return new HostCapacity(engine.uri(), engine.accelerator(), f.cpus(), f.memoryBytes(), f.freeMemoryBytes(), f.runningGuests(),
                 f.guestVcpus(), f.guestMemoryBytes(), f.poolCapacity(), f.poolAllocation(), f.poolAvailable(), live.size(), nodes,
                 settings.maxConcurrentClusters(), settings.maxNodes(), settings.maxTtl(), settings.defaultVmSize());
     }
 
-    /** The images this host can boot. */
+    /** The images this client's hosts can boot. */
     public List<String> images() {
-        return images.names();
+        return pool.primary().images().names();
     }
 
     /** The clusters this client holds open. */
@@ -333,10 +367,22 @@ public final class Antrieb implements AutoCloseable {
      * returns how many objects were removed.
      */
     public int sweep() {
-        int n = new Sweeper(host).sweep(Set.copyOf(clusters.keySet()));
-        java.util.Map<String, String> current = catalog.currentBuilds();
-        n += provisioner.collectTemplates(settings.templateBudget(), disk -> sh.antrieb.internal.RecipeBuilds.superseded(current, disk));
-        return n + sh.antrieb.internal.RecipeBuilds.collect(host, settings.imageCache(), current);
+        Set<String> live = Set.copyOf(clusters.keySet());
+        int n = 0;
+        for (HostEngine e : pool.engines()) {
+            if (pool.engines().size() > 1 && !pool.isAnswering(e.uri())) {
+                continue; // asked again at the next placement; its own sweep runs once it answers
+            }
+            try {
+                n += e.sweep(live, catalog.currentBuilds());
+            } catch (RuntimeException ex) {
+                if (pool.engines().size() == 1) {
+                    throw ex;
+                }
+                log.warn("sweep of {} failed: {}", e.uri(), ex.getMessage());
+            }
+        }
+        return n;
     }
 
     private void sweepQuietly() {
@@ -356,10 +402,13 @@ public final class Antrieb implements AutoCloseable {
      * there stays usable as it was; one none of whose domains is left is closed (what remains of it is
      * removed); then a sweep runs.
      */
-    private void reconcile() {
+    private void reconcile(HostEngine engine) {
         try {
-            Set<String> domains = Set.copyOf(host.domains());
+            Set<String> domains = Set.copyOf(engine.host().domains());
             for (LibvirtCluster c : List.copyOf(clusters.values())) {
+                if (!c.host().equals(engine.uri())) {
+                    continue;
+                }
                 long running = c.nodes().stream().filter(n -> domains.contains(c.label().name(n.name()))).count();
                 if (running == c.nodes().size()) {
                     log.info("cluster {}: found again after the libvirt reconnect, all {} node(s) running", c.id(), running);
@@ -398,8 +447,7 @@ public final class Antrieb implements AutoCloseable {
             }
         }
         executor.shutdownNow();
-        ssh.close();
-        host.close();
+        pool.close();
     }
 
     /** Builds an {@link Antrieb} client. */
@@ -408,6 +456,8 @@ public final class Antrieb implements AutoCloseable {
         private Path catalogDir = CatalogService.defaultDir();
         private String namespace = CatalogService.defaultNamespaceName();
         private ImageAliases imageAliases = ImageAliases.NONE;
+        private List<URI> hosts = List.of();
+        private int maxClustersPerHost = Placement.Candidate.UNLIMITED;
 
         private Builder(Settings s) {
             settings = s.toBuilder();
@@ -416,6 +466,51 @@ public final class Antrieb implements AutoCloseable {
         /** The libvirt URI (default {@link #DEFAULT_LIBVIRT_URI}, or {@link #LIBVIRT_URI_ENV}). */
         public Builder uri(URI uri) {
             settings.uri(uri);
+            hosts = List.of();
+            return this;
+        }
+
+        /**
+         * A pool of libvirt hosts instead of one ({@link #uri}): each cluster goes, whole, on one of them, chosen by
+         * accelerator (KVM first), free memory and vCPUs, running guests, and this client's per-host cap
+         * ({@link #maxClustersPerHost}). A host that does not answer is left out of placement until it answers again.
+         * The first host is the primary: stack images are built there. E.g.
+         * {@code hosts("qemu:///system", "qemu+ssh://root@kvm1/system")}.
+         *
+         * @throws IllegalArgumentException for no host, a host given twice, or a URI that is not one
+         */
+        public Builder hosts(String... uris) {
+            List<URI> list = new java.util.ArrayList<>();
+            for (String u : uris) {
+                URI uri;
+                try {
+                    uri = new URI(u.trim());
+                } catch (java.net.URISyntaxException e) {
+                    throw new IllegalArgumentException("not a libvirt URI: '" + u + "' (" + e.getReason()
+                            + "); a host is given as e.g. qemu:///system or qemu+ssh://root@kvm1.example/system");
+                }
+                if (list.contains(uri)) {
+                    throw new IllegalArgumentException("host " + uri + " is given twice");
+                }
+                list.add(uri);
+            }
+            if (list.isEmpty()) {
+                throw new IllegalArgumentException("hosts() needs at least one libvirt URI, e.g. qemu:///system");
+            }
+            hosts = List.copyOf(list);
+            settings.uri(list.get(0));
+            return this;
+        }
+
+        /**
+         * How many of this client's clusters one host of the pool holds at most (default: no cap but the client's
+         * {@link #maxConcurrentClusters}); placement skips a host at its cap.
+         */
+        public Builder maxClustersPerHost(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("maxClustersPerHost must be at least 1");
+            }
+            maxClustersPerHost = n;
             return this;
         }
 
@@ -568,7 +663,8 @@ public final class Antrieb implements AutoCloseable {
         /** Connects; sweeps leftovers of dead processes and expired clusters on the way. */
         public Antrieb build() {
             sh.antrieb.internal.catalog.Names.checkNamespace(namespace);
-            return new Antrieb(settings.build(), catalogDir, namespace, imageAliases);
+            Settings s = settings.build();
+            return new Antrieb(s, hosts.isEmpty() ? List.of(s.uri()) : hosts, maxClustersPerHost, catalogDir, namespace, imageAliases);
         }
 
         /** The settings the client would be built with; for tests. */

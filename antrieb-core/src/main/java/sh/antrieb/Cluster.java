@@ -19,6 +19,12 @@ public interface Cluster extends AutoCloseable {
     /** The session id of the cluster, unique on its host. */
     String id();
 
+    /**
+     * The libvirt URI of the host the cluster runs on (one of the client's {@link Antrieb#hosts()}; the whole
+     * cluster is on that one host).
+     */
+    java.net.URI host();
+
     /** The nodes, {@code node1} first. */
     List<Node> nodes();
 

@@ -27,6 +27,11 @@ public class FakeCluster implements Cluster {
     private volatile boolean closed;
     private final FakeFaults faults = new FakeFaults(this);
 
+    @Override
+    public java.net.URI host() {
+        return java.net.URI.create("test:///default");
+    }
+
     /** Every command succeeds with {@code "ran on <node>: <command>"}. */
     public FakeCluster(String id, ClusterSpec spec) {
         this.id = id;

@@ -82,6 +82,16 @@ public final class LibvirtCluster implements Cluster {
         this.faults = new ClusterFaults(label.id(), label, plan, new FaultBackend());
     }
 
+    @Override
+    public java.net.URI host() {
+        return host.uri();
+    }
+
+    /** The libvirt connection of the host the cluster runs on. */
+    public LibvirtHost libvirtHost() {
+        return host;
+    }
+
     /** The cluster's label. */
     public ClusterLabel label() {
         return label;

@@ -52,7 +52,7 @@ final class ImageSaving {
         String nodeImage = lc.node(node).image();
         BootImage base = images.resolve(nodeImage);
         try (CatalogStore.Staging s = store.stage(Catalog.Type.IMAGE, namespace, name)) {
-            List<String> services = DiskCapture.capture(host, lc, node, s.dir().resolve("disk.qcow2"));
+            List<String> services = DiskCapture.capture(lc.libvirtHost(), lc, node, s.dir().resolve("disk.qcow2"));
             if (base.kernelPath() != null) { // else the saved disk boots through firmware like its base
                 fetchBootFile(host, base.kernelPath(), s.dir().resolve("vmlinuz"));
                 fetchBootFile(host, base.initrdPath(), s.dir().resolve("initrd.img"));

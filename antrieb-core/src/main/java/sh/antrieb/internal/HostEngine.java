@@ -1,0 +1,116 @@
+package sh.antrieb.internal;
+
+import java.net.URI;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import sh.antrieb.Accelerator;
+import sh.antrieb.HostUnavailableException;
+
+/**
+ * One libvirt host of a client ({@link Engine}): its libvirt connection and {@link HostLink} (guests and host
+ * commands, directly or over one SSH session), its images (uploaded into its pool) and its provisioning. Local and
+ * remote hosts are the same class: only the link differs.
+ */
+public final class HostEngine implements Engine {
+    private static final Logger log = LoggerFactory.getLogger(HostEngine.class);
+
+    private final Settings settings;
+    private final LibvirtHost host;
+    private final SshTransport ssh;
+    private final ImageStore images;
+    private final Accelerator accelerator;
+    private final Provisioner provisioner;
+
+    private HostEngine(Settings settings, LibvirtHost host, SshTransport ssh, ImageStore images, Accelerator accelerator,
+                       Provisioner provisioner) {
+        this.settings = settings;
+        this.host = host;
+        this.ssh = ssh;
+        this.images = images;
+        this.accelerator = accelerator;
+        this.provisioner = provisioner;
+    }
+
+    /**
+     * Connects to the host at {@code settings.uri()}.
+     *
+     * @throws sh.antrieb.HostNotReadyException when libvirt there cannot be reached or used
+     */
+    public static HostEngine open(Settings settings, ExecutorService executor) {
+        LibvirtHost host = LibvirtHost.connect(settings.uri());
+        try {
+            Accelerator accelerator = settings.accelerator() != null ? settings.accelerator() : host.detectAccelerator();
+            SshTransport ssh = new SshTransport(host.link()); // one SSH session to a remote host: commands and guests alike
+            ImageStore images = new ImageStore(settings.imageCache(), host);
+            Provisioner provisioner = new Provisioner(host, images, ssh, settings, accelerator, executor);
+            log.info("antrieb: connected to {} (accelerator {}, {})", settings.uri(), accelerator,
+                    host.link() == HostLink.LOCAL ? "this machine" : "through " + host.link().where());
+            return new HostEngine(settings, host, ssh, images, accelerator, provisioner);
+        } catch (RuntimeException e) {
+            host.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public URI uri() {
+        return settings.uri();
+    }
+
+    @Override
+    public Accelerator accelerator() {
+        return accelerator;
+    }
+
+    /** The libvirt connection. */
+    public LibvirtHost host() {
+        return host;
+    }
+
+    /** The host's images (base images uploaded into its pool; the catalog's through its extension). */
+    public ImageStore images() {
+        return images;
+    }
+
+    /** Provisioning on this host. */
+    public Provisioner provisioner() {
+        return provisioner;
+    }
+
+    @Override
+    public Placement.Candidate candidate(int clustersHere, int maxClusters, Set<String> images) {
+        try {
+            return Placement.Candidate.of(uri(), accelerator, host.figures(), clustersHere, maxClusters, Set.of());
+        } catch (HostUnavailableException e) {
+            log.debug("placement: {} does not answer: {}", uri(), e.getMessage());
+            return Placement.Candidate.notAnswering(uri(), clustersHere, maxClusters);
+        }
+    }
+
+    /**
+     * Removes what expired clusters and dead processes left on this host, the templates past the budget or of
+     * superseded builds, and superseded builds nothing uses; spares the clusters {@code live}. Returns how many
+     * objects went.
+     */
+    public int sweep(Set<String> live, Map<String, String> currentBuilds) {
+        int n = new Sweeper(host).sweep(live);
+        n += provisioner.collectTemplates(settings.templateBudget(), disk -> RecipeBuilds.superseded(currentBuilds, disk));
+        return n + RecipeBuilds.collect(host, settings.imageCache(), currentBuilds);
+    }
+
+    @Override
+    public void close() {
+        ssh.close();
+        host.close();
+    }
+
+    @Override
+    public String toString() {
+        return uri().toString();
+    }
+}
