@@ -208,6 +208,12 @@ public final class Main implements Callable<Integer> {
                 description = "a command running longer is stopped, exit_code -1 (default: the library's, ${bundle:" + Defaults.EXEC_TIMEOUT + "})")
         Integer execTimeoutSeconds;
 
+        @Option(names = "--host", paramLabel = "URI",
+                description = {"a libvirt host clusters may run on, e.g. qemu+ssh://root@kvm1/system; repeatable: each cluster",
+                        "goes on one host of the pool (KVM first, then room). Default: the one host $" + Antrieb.LIBVIRT_URI_ENV
+                                + " names (see ENVIRONMENT)"})
+        List<String> hosts = new ArrayList<>();
+
         @Option(names = "--image-alias", paramLabel = "NAME=IMAGE",
                 description = {"provision IMAGE when a client asks for NAME, e.g. ubuntu24.04=debian13; repeatable.",
                         "Off by default: unknown names are errors; a mapped node says so in node_images and warnings."})
@@ -229,6 +235,13 @@ public final class Main implements Callable<Integer> {
                     // Accounts' TTLs are enforced per account; the client's own cap only guards against nonsense.
                     .maxTtl(accountLimits.ttl().compareTo(Duration.ofHours(24)) > 0 ? accountLimits.ttl() : Duration.ofHours(24))
                     .defaultVmSize(size);
+            if (!hosts.isEmpty()) {
+                try {
+                    ab.hosts(hosts.toArray(String[]::new));
+                } catch (IllegalArgumentException e) {
+                    throw usage(spec, "--host: " + e.getMessage());
+                }
+            }
             if (bootTimeoutSeconds != null) {
                 ab.bootTimeout(Duration.ofSeconds(range(spec, "--boot-timeout-seconds", bootTimeoutSeconds, 1, 86_400)));
             }

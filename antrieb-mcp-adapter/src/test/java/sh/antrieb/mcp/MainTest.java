@@ -163,6 +163,10 @@ class MainTest {
             assertThat(r.code()).isEqualTo(2);
             assertThat(r.err()).contains("--image-alias no-equals-sign: ");
         });
+        assertThat(run("stdio", "--state-dir", state.toString(), "--host", "qemu:///system", "--host", "qemu:///system")).satisfies(r -> {
+            assertThat(r.code()).isEqualTo(2);
+            assertThat(r.err()).contains("--host: host qemu:///system is given twice");
+        });
         assertThat(run("stdio", "--vcpus", "0")).satisfies(r -> {
             assertThat(r.code()).isEqualTo(2);
             assertThat(r.err()).contains("--vcpus must be between 1 and 64, was 0");
