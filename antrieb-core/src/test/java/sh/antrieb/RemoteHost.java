@@ -47,6 +47,11 @@ final class RemoteHost implements AutoCloseable {
         return uri;
     }
 
+    /** The name of the host's network namespace (where its client runs). */
+    String name() {
+        return name;
+    }
+
     /** The host's address on the veth pair (where its sshd listens). */
     String address() {
         return address;

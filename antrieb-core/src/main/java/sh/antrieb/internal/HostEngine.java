@@ -25,9 +25,14 @@ public final class HostEngine implements Engine {
     private final ImageStore images;
     private final Accelerator accelerator;
     private final Provisioner provisioner;
+    private final ExecutorService executor;
+
+    /** How long placement waits for a host's figures before it counts as not answering. */
+    public static final java.time.Duration ANSWER_TIMEOUT = java.time.Duration.ofSeconds(5);
 
     private HostEngine(Settings settings, LibvirtHost host, SshTransport ssh, ImageStore images, Accelerator accelerator,
-                       Provisioner provisioner) {
+                       Provisioner provisioner, ExecutorService executor) {
+        this.executor = executor;
         this.settings = settings;
         this.host = host;
         this.ssh = ssh;
@@ -50,7 +55,7 @@ public final class HostEngine implements Engine {
             Provisioner provisioner = new Provisioner(host, images, ssh, settings, accelerator, executor);
             log.info("antrieb: connected to {} (accelerator {}, {})", settings.uri(), accelerator,
                     host.link() == HostLink.LOCAL ? "this machine" : "through " + host.link().where());
-            return new HostEngine(settings, host, ssh, images, accelerator, provisioner);
+            return new HostEngine(settings, host, ssh, images, accelerator, provisioner, executor);
         } catch (RuntimeException e) {
             host.close();
             throw e;
@@ -82,13 +87,23 @@ public final class HostEngine implements Engine {
         return provisioner;
     }
 
+    /**
+     * {@inheritDoc} A host whose figures do not come within {@link #ANSWER_TIMEOUT} counts as not answering (a
+     * call to a host that went silent would otherwise wait for libvirt's keepalive and reconnect).
+     */
     @Override
     public Placement.Candidate candidate(int clustersHere, int maxClusters, Set<String> images) {
+        java.util.concurrent.CompletableFuture<LibvirtHost.Figures> figures =
+                java.util.concurrent.CompletableFuture.supplyAsync(host::figures, executor);
         try {
-            return Placement.Candidate.of(uri(), accelerator, host.figures(), clustersHere, maxClusters, Set.of());
-        } catch (HostUnavailableException e) {
-            log.debug("placement: {} does not answer: {}", uri(), e.getMessage());
+            return Placement.Candidate.of(uri(), accelerator, figures.get(ANSWER_TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS),
+                    clustersHere, maxClusters, Set.of());
+        } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+            log.debug("placement: {} does not answer: {}", uri(), e.getCause() == null ? e.toString() : e.getCause().getMessage());
             return Placement.Candidate.notAnswering(uri(), clustersHere, maxClusters);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new HostUnavailableException("interrupted while asking " + uri() + " for its figures", e);
         }
     }
 
