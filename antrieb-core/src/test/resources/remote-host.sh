@@ -8,6 +8,8 @@
 #                                    address) and in a mount namespace where /var/lib/libvirt,
 #                                    /var/log/libvirt and /run/libvirt are empty tmpfs and ssh uses the
 #                                    generated key and known_hosts. CMD replaces this script (same pid).
+#   remote-host.sh client NAME -- CMD.. runs CMD on this machine's network and libvirt (a client of the local
+#                                    host and of the SSH one), only ssh told the generated key and known_hosts
 #   remote-host.sh uri NAME          prints the libvirt URI the client uses: qemu+ssh://root@<host addr>/system
 #   remote-host.sh addr NAME         prints the host's address on the veth pair
 #   remote-host.sh cut NAME          the host stops answering: its SSH traffic is dropped silently in both
@@ -34,7 +36,7 @@ die() { printf '[%s] error: %s\n' "$PROG" "$*" >&2; exit 1; }
 log() { printf '[%s] %s\n' "$PROG" "$*" >&2; }
 
 usage() {
-  sed -n '4,18p' "$0" | sed 's/^# \{0,1\}//' >&2
+  sed -n '4,20p' "$0" | sed 's/^# \{0,1\}//' >&2
   exit 2
 }
 
@@ -175,6 +177,19 @@ run() {
     exec "$@"' "$PROG run $NAME" "$STATE/client/ssh_config" "$@"
 }
 
+client() {
+  [ "${1:-}" = -- ] && shift
+  [ $# -ge 1 ] || die "client needs a command: $PROG client $NAME -- CMD..."
+  [ -f "$STATE/client/ssh_config" ] || die "remote host '$NAME' is not up: run $PROG up $NAME"
+  # This machine's network and libvirt as they are (a client of both the local and the SSH host), with only
+  # OpenSSH told the SSH host's key and the client key (for libvirt's own ssh).
+  exec unshare --mount --propagation private -- /bin/bash -c '
+    set -e
+    mount --bind "$1" /etc/ssh/ssh_config
+    shift
+    exec "$@"' "$PROG client $NAME" "$STATE/client/ssh_config" "$@"
+}
+
 cut_() {
   local host
   host=$(addr_of)
@@ -229,6 +244,7 @@ down() {
 case "$cmd" in
   up) up ;;
   run) run "$@" ;;
+  client) client "$@" ;;
   uri) uri ;;
   addr) addr_of ;;
   cut) cut_ ;;

@@ -158,13 +158,13 @@ public final class Benchmark {
         }
     }
 
-    private static long median(List<Long> xs) {
+    static long median(List<Long> xs) {
         List<Long> s = new ArrayList<>(xs);
         Collections.sort(s);
         return s.get(s.size() / 2);
     }
 
-    private static String stats(List<Long> xs, String unit) {
+    static String stats(List<Long> xs, String unit) {
         List<Long> s = new ArrayList<>(xs);
         Collections.sort(s);
         return String.format("n=%d p50=%d%s p90=%d%s min=%d%s max=%d%s", s.size(), s.get(s.size() / 2), unit,
