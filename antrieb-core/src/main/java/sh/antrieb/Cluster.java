@@ -123,8 +123,19 @@ public interface Cluster extends AutoCloseable {
     /** When the cluster is destroyed at the latest. */
     Instant expiresAt();
 
-    /** Whether the cluster still exists (not closed, not expired). */
+    /**
+     * Whether the cluster is usable: not closed, not expired, and not {@link #isLost() lost}.
+     */
     boolean isOpen();
+
+    /**
+     * Whether the cluster's host stopped answering: its libvirt connection was lost and could not be re-opened
+     * within the reconnect timeout (60 s). Commands fail meanwhile (exit code -1, the reason in stderr); the cluster
+     * is usable again if the host answers before the cluster's TTL.
+     */
+    default boolean isLost() {
+        return false;
+    }
 
     /** Destroys the cluster's VMs, networks, disks and files. Idempotent. */
     @Override

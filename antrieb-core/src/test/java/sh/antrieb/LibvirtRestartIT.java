@@ -150,10 +150,12 @@ class LibvirtRestartIT {
                         .hasMessageContaining("could not be re-opened within 3 s").hasMessageContaining("Is libvirtd running?")
                         .hasMessageContaining("no restart needed");
                 assertThat(Duration.ofNanos(System.nanoTime() - t0)).as("the wait is bounded").isLessThan(Duration.ofSeconds(20));
+                assertThat(host.isReachable()).as("a host whose connection could not be re-opened is lost").isFalse();
             } finally {
                 startLibvirtd(System.nanoTime());
             }
             assertThat(host.domains()).as("the same connection object serves again").anyMatch(n -> n.startsWith("antrieb-" + shared.id() + "-"));
+            assertThat(host.isReachable()).as("and reachable again").isTrue();
         }
         assertThat(shared.exec("node1", "hostname").stdout()).isEqualTo("node1\n");
     }

@@ -395,7 +395,12 @@ public final class LibvirtCluster implements Cluster {
 
     @Override
     public boolean isOpen() {
-        return !closed.get() && Instant.now().isBefore(expiresAt());
+        return !closed.get() && Instant.now().isBefore(expiresAt()) && !isLost();
+    }
+
+    @Override
+    public boolean isLost() {
+        return !closed.get() && !host.isReachable();
     }
 
     /** Destroys the cluster because its TTL passed. */

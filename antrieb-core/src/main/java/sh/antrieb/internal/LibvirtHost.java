@@ -68,6 +68,8 @@ public final class LibvirtHost implements AutoCloseable {
     private volatile Connect conn;
     /** The connection libvirt reported closed (close callback, keepalive) or a call found dead; null while healthy. */
     private volatile Connect lost;
+    /** Set when re-opening a lost connection gave up (the host is not answering); cleared when it is re-opened. */
+    private volatile boolean unreachable;
     private volatile boolean closed;
 
     private LibvirtHost(URI uri, HostLink link, Connect conn, Duration reconnectTimeout) {
@@ -136,6 +138,14 @@ public final class LibvirtHost implements AutoCloseable {
         }
     }
 
+    /**
+     * False once a lost connection could not be re-opened within the reconnect timeout (the host stopped answering:
+     * its clusters are lost); true again when a later call re-opens it.
+     */
+    public boolean isReachable() {
+        return !unreachable;
+    }
+
     /** Runs {@code listener} (on the thread that reconnected) each time a lost connection has been re-opened. */
     public void onReconnect(Runnable listener) {
         reconnectListeners.add(listener);
@@ -173,6 +183,7 @@ public final class LibvirtHost implements AutoCloseable {
                     Connect fresh = open(uri);
                     conn = fresh;
                     lost = null;
+                    unreachable = false;
                     watch(fresh);
                     closeQuietly(current);
                     log.info("libvirt connection to {} re-opened after {} ms", uri, (System.nanoTime() - t0) / 1_000_000);
@@ -188,6 +199,7 @@ public final class LibvirtHost implements AutoCloseable {
                     last = e;
                 }
                 if (System.nanoTime() + backoff > deadline) {
+                    unreachable = true;
                     throw unavailable(what, "it could not be re-opened within " + reconnectTimeout.toSeconds() + " s", last);
                 }
                 Thread.sleep(backoff / 1_000_000);

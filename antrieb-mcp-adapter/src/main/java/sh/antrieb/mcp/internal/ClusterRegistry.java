@@ -183,6 +183,9 @@ public final class ClusterRegistry {
     }
 
     private static String reasonOf(Cluster c) {
-        return !Instant.now().isBefore(c.expiresAt()) ? "expired at its TTL (" + c.expiresAt() + ")" : "was closed";
+        if (!Instant.now().isBefore(c.expiresAt())) {
+            return "expired at its TTL (" + c.expiresAt() + ")";
+        }
+        return c.isLost() ? "is lost: its host " + c.host() + " stopped answering" : "was closed";
     }
 }
