@@ -74,6 +74,16 @@ final class RemoteHost implements AutoCloseable {
         return argv;
     }
 
+    /**
+     * The argv that runs {@code cmd} on this machine's network and libvirt, with only OpenSSH told this host's key
+     * and the client key: a client of both the local host and this one (a pool). Same pid as {@code cmd}.
+     */
+    List<String> localCommand(List<String> cmd) {
+        List<String> argv = new ArrayList<>(List.of("bash", script().toString(), "client", name, "--"));
+        argv.addAll(cmd);
+        return argv;
+    }
+
     /** The host stops answering: its SSH traffic is dropped silently (open connections hang, new ones time out). */
     void cut() throws IOException, InterruptedException {
         run("cut", name);

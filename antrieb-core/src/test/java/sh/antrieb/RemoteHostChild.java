@@ -34,10 +34,15 @@ public final class RemoteHostChild {
             }
             return;
         }
+        if (args[0].equals("pool")) {
+            pool(uri);
+            return;
+        }
         String upstream = args[2];
         try (Antrieb antrieb = TestHosts.client().uri(uri).build()) {
             fact("accelerator", antrieb.accelerator());
-            try (Cluster c = antrieb.provision(ClusterSpec.builder().nodes("debian12 x2").network("lan").build())) {
+            try (Cluster c = antrieb.provision(ClusterSpec.builder().nodes("debian12 x2").network("lan")
+                    .nics("node1", "lan").nics("node2", "lan").build())) {
                 fact("id", c.id());
                 fact("host", c.host());
                 c.nodes().forEach(n -> fact(n.name() + ".start", n.start()));
@@ -50,7 +55,8 @@ public final class RemoteHostChild {
                 fact("egress-80", c.exec("node1", "curl -sS -m 10 " + upstream + ":80").stdout().strip());
                 fact("egress-8080", c.exec("node1", "curl -sS -m 5 " + upstream + ":8080").exitCode());
                 await("firewall " + c.id());
-                try (Cluster other = antrieb.provision(ClusterSpec.builder().nodes("debian12").network("lan").build())) {
+                try (Cluster other = antrieb.provision(ClusterSpec.builder().nodes("debian12").network("lan")
+                        .nics("node1", "lan").build())) {
                     String otherLan = other.node("node1").address("lan");
                     fact("other-start", other.node("node1").start());
                     fact("cluster-to-cluster", c.exec("node1", "nc -z -w 3 " + otherLan + " 22").exitCode());
@@ -73,6 +79,39 @@ public final class RemoteHostChild {
             String tail = e.consoleTails().getOrDefault("node1", "");
             fact("boot-failure-tail-lines", tail.lines().filter(l -> !l.isBlank()).count());
             fact("boot-failure-tail", tail.lines().filter(l -> !l.isBlank()).reduce((a, b) -> b).orElse(""));
+        }
+        System.out.println("DONE");
+    }
+
+    /** A pool of this machine's libvirt and the SSH host, one cluster per host at most. */
+    private static void pool(URI remote) throws Exception {
+        try (Antrieb pool = TestHosts.client().hosts(Antrieb.DEFAULT_LIBVIRT_URI.toString(), remote.toString())
+                .maxClustersPerHost(1).maxConcurrentClusters(3).build()) {
+            Cluster first = pool.provision("debian12");
+            Cluster second = pool.provision("debian12");
+            fact("first-host", first.host());
+            fact("second-host", second.host());
+            fact("second-exec", second.exec("node1", "hostname").stdout().strip());
+            first.close();
+            await("cut");
+            long t0 = System.nanoTime();
+            try (Cluster third = pool.provision("debian12")) {
+                fact("third-host", third.host());
+                fact("third-provision-ms", (System.nanoTime() - t0) / 1_000_000);
+                fact("third-exec", third.exec("node1", "hostname").stdout().strip());
+            }
+            t0 = System.nanoTime();
+            ExecResult r = second.exec("node1", "true", ExecOptions.timeout(Duration.ofMinutes(3)));
+            fact("lost-exec-exit", r.exitCode());
+            fact("lost-exec-ms", (System.nanoTime() - t0) / 1_000_000);
+            fact("lost-exec-stderr", r.stderr().strip().replace('\n', ' '));
+            long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+            while (!second.isLost() && System.nanoTime() < deadline) {
+                Thread.sleep(500);
+            }
+            fact("lost", second.isLost());
+            fact("lost-after-ms", (System.nanoTime() - t0) / 1_000_000);
+            await("restore");
         }
         System.out.println("DONE");
     }

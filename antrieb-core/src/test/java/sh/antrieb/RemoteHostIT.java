@@ -68,33 +68,13 @@ class RemoteHostIT {
     @Test
     void aClusterOnARemoteHostWorksAsOnALocalOne() throws Exception {
         Process child = child("cluster", uri, "http://" + FakeUpstream.ADDRESS);
-        Map<String, String> facts = new LinkedHashMap<>();
-        List<String> out = new ArrayList<>();
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
-             OutputStream in = child.getOutputStream()) {
-            String line;
-            while ((line = r.readLine()) != null) {
-                out.add(line);
-                if (line.startsWith("FACT ")) {
-                    String f = line.substring(5);
-                    facts.put(f.substring(0, f.indexOf('=')), f.substring(f.indexOf('=') + 1));
-                } else if (line.startsWith("WAIT firewall ")) {
-                    String id = line.substring("WAIT firewall ".length());
-                    assertThat(sh("nft", "list", "tables")).as("the cluster's firewall is on the host")
-                            .contains("antrieb-" + id + "-");
-                    assertThat(sh("ip", "netns", "exec", remote.name(), "nft", "list", "tables"))
-                            .as("and not where the client runs").doesNotContain("antrieb-" + id + "-");
-                    in.write("go\n".getBytes(StandardCharsets.UTF_8));
-                    in.flush();
-                }
-            }
-        } finally {
-            if (!child.waitFor(2, TimeUnit.MINUTES)) {
-                child.destroyForcibly();
-            }
-        }
+        Map<String, String> facts = facts(child, what -> {
+            String id = what.substring("firewall ".length());
+            assertThat(sh("nft", "list", "tables")).as("the cluster's firewall is on the host").contains("antrieb-" + id + "-");
+            assertThat(sh("ip", "netns", "exec", remote.name(), "nft", "list", "tables"))
+                    .as("and not where the client runs").doesNotContain("antrieb-" + id + "-");
+        });
         log.info("remote client saw: {}", facts);
-        assertThat(child.exitValue()).as("the remote client's run; its output:\n%s", String.join("\n", out)).isZero();
         assertThat(facts).containsEntry("host", uri)
                 .containsEntry("env", "node2 hi")
                 .containsEntry("lan-ping", "0")
@@ -108,6 +88,26 @@ class RemoteHostIT {
         assertThat(facts.get("other-start")).as("warm start on the remote host").isEqualTo("WARM");
         assertThat(Long.parseLong(facts.get("boot-failure-tail-lines"))).as("the console tail of a boot cut short").isPositive();
         assertThat(TestHosts.leftovers(facts.get("id"))).isEmpty();
+    }
+
+    @Test
+    void aPoolSpreadsClustersAndAHostThatStopsAnsweringIsLeftOutAndItsClusterLost() throws Exception {
+        Process child = new ProcessBuilder(remote.localCommand(javaCommand("pool", uri)))
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        Map<String, String> facts = facts(child, what -> {
+            if (what.equals("cut")) {
+                remote.cut();
+            } else if (what.equals("restore")) {
+                remote.restore();
+            }
+        });
+        log.info("pool client saw: {}", facts);
+        assertThat(facts).containsEntry("first-host", Antrieb.DEFAULT_LIBVIRT_URI.toString())
+                .containsEntry("second-host", uri).containsEntry("second-exec", "node1")
+                .containsEntry("third-host", Antrieb.DEFAULT_LIBVIRT_URI.toString()).containsEntry("third-exec", "node1")
+                .containsEntry("lost", "true");
+        assertThat(facts.get("lost-exec-exit")).as("a command on the lost host's cluster fails").isEqualTo("-1");
+        assertThat(Long.parseLong(facts.get("lost-exec-ms"))).as("and does not hang").isLessThan(120_000);
     }
 
     @Test
@@ -132,10 +132,49 @@ class RemoteHostIT {
     }
 
     private Process child(String... args) throws IOException {
+        return new ProcessBuilder(remote.command(javaCommand(args))).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    }
+
+    private static List<String> javaCommand(String... args) {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> cmd = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"), RemoteHostChild.class.getName()));
         cmd.addAll(List.of(args));
-        return new ProcessBuilder(remote.command(cmd)).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        return cmd;
+    }
+
+    /** What the parent does when the child waits for it ({@code WAIT what}). */
+    private interface OnWait {
+        void run(String what) throws Exception;
+    }
+
+    /**
+     * The child's {@code FACT name=value} lines, once it ended with exit status 0 (else the assertion shows all it
+     * printed); each {@code WAIT what} is answered after {@code onWait} ran.
+     */
+    private static Map<String, String> facts(Process child, OnWait onWait) throws Exception {
+        Map<String, String> facts = new LinkedHashMap<>();
+        List<String> out = new ArrayList<>();
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+             OutputStream in = child.getOutputStream()) {
+            String line;
+            while ((line = r.readLine()) != null) {
+                out.add(line);
+                if (line.startsWith("FACT ")) {
+                    String f = line.substring(5);
+                    facts.put(f.substring(0, f.indexOf('=')), f.substring(f.indexOf('=') + 1));
+                } else if (line.startsWith("WAIT ")) {
+                    onWait.run(line.substring(5));
+                    in.write("go\n".getBytes(StandardCharsets.UTF_8));
+                    in.flush();
+                }
+            }
+        } finally {
+            if (!child.waitFor(2, TimeUnit.MINUTES)) {
+                child.destroyForcibly();
+            }
+        }
+        assertThat(child.exitValue()).as("the child's run; its output:\n%s", String.join("\n", out)).isZero();
+        return facts;
     }
 
     private static void drain(Process p) {

@@ -180,7 +180,11 @@ public final class LibvirtHost implements AutoCloseable {
             LibvirtException last = null;
             while (!closed) {
                 try {
-                    Connect fresh = open(uri);
+                    Connect fresh = openWithin(deadline - System.nanoTime());
+                    if (fresh == null) {
+                        unreachable = true;
+                        throw unavailable(what, "the host did not answer within " + reconnectTimeout.toSeconds() + " s", last);
+                    }
                     conn = fresh;
                     lost = null;
                     unreachable = false;
@@ -213,6 +217,38 @@ public final class LibvirtHost implements AutoCloseable {
             if (locked) {
                 reconnecting.unlock();
             }
+        }
+    }
+
+    /** Threads that open connections, so that an attempt to a host that went silent is given up in bounded time. */
+    private static final java.util.concurrent.ExecutorService OPENER = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "libvirt-connect");
+        t.setDaemon(true);
+        return t;
+    });
+
+    /**
+     * A new connection, or null when it did not open within {@code nanos} (a silent host: libvirt's ssh waits for
+     * TCP's own timeout, minutes); an attempt given up on is closed should it still open later.
+     */
+    private Connect openWithin(long nanos) throws LibvirtException, InterruptedException {
+        java.util.concurrent.CompletableFuture<Connect> attempt = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return open(uri);
+            } catch (LibvirtException e) {
+                throw new java.util.concurrent.CompletionException(e);
+            }
+        }, OPENER);
+        try {
+            return attempt.get(Math.max(nanos, 0), TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            attempt.thenAccept(LibvirtHost::closeQuietly);
+            return null;
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof LibvirtException le) {
+                throw le;
+            }
+            throw new IllegalStateException("opening libvirt at " + uri + " failed", e.getCause());
         }
     }
 
