@@ -101,6 +101,7 @@ public final class Antrieb implements AutoCloseable {
 
     private final Settings settings;
     private final HostPool<HostEngine> pool;
+    private final int maxClustersPerHost;
     private final CatalogService catalog;
     private final Semaphore slots;
     private final Map<String, LibvirtCluster> clusters = new ConcurrentHashMap<>();
@@ -114,6 +115,7 @@ public final class Antrieb implements AutoCloseable {
                     ImageAliases imageAliases) {
         this.settings = settings;
         this.imageAliases = imageAliases;
+        this.maxClustersPerHost = maxClustersPerHost;
         AtomicInteger threads = new AtomicInteger();
         this.executor = Executors.newCachedThreadPool(r -> daemon(r, "antrieb-worker-" + threads.incrementAndGet()));
         List<HostEngine> engines = new java.util.ArrayList<>();
@@ -169,6 +171,8 @@ public final class Antrieb implements AutoCloseable {
     public Builder newBuilder() {
         Builder b = new Builder(settings).catalogDir(catalog.storeDir()).namespace(catalog.defaultNamespace());
         b.imageAliases = imageAliases;
+        b.hosts = hosts();
+        b.maxClustersPerHost = maxClustersPerHost;
         return b;
     }
 
@@ -670,6 +674,11 @@ public final class Antrieb implements AutoCloseable {
         /** The settings the client would be built with; for tests. */
         Settings settings() {
             return settings.build();
+        }
+
+        /** The hosts the client would connect to, in order; for tests. */
+        List<URI> hostList() {
+            return hosts.isEmpty() ? List.of(settings.build().uri()) : hosts;
         }
     }
 }

@@ -20,6 +20,22 @@ class AntriebBuilderTest {
     }
 
     @Test
+    void aPoolOfHostsIsCheckedAndItsFirstHostIsTheClientsUri() {
+        Antrieb.Builder b = Antrieb.builder().hosts("qemu:///system", " qemu+ssh://root@kvm1/system ");
+        assertThat(b.hostList()).containsExactly(URI.create("qemu:///system"), URI.create("qemu+ssh://root@kvm1/system"));
+        assertThat(b.settings().uri()).isEqualTo(URI.create("qemu:///system"));
+        assertThat(b.uri(URI.create("qemu+ssh://root@kvm2/system")).hostList()).containsExactly(URI.create("qemu+ssh://root@kvm2/system"));
+        assertThat(Antrieb.builder().hostList()).containsExactly(Settings.defaults().uri());
+        assertThatThrownBy(() -> Antrieb.builder().hosts()).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("at least one libvirt URI");
+        assertThatThrownBy(() -> Antrieb.builder().hosts("qemu:///system", "qemu:///system"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("qemu:///system is given twice");
+        assertThatThrownBy(() -> Antrieb.builder().hosts("qemu+ssh://root@kvm 1/system"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a libvirt URI");
+        assertThatThrownBy(() -> Antrieb.builder().maxClustersPerHost(0)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void eachSetterReachesItsSetting() {
         Settings s = Antrieb.builder()
                 .uri(URI.create("qemu+ssh://host/system"))
