@@ -145,11 +145,14 @@ public final class HostFirewall {
 
     /** Deletes every labelled table on {@code host} whose cluster {@code dead} selects; returns how many. */
     static int remove(LibvirtHost host, Predicate<String> dead) {
-        if (unusableBecause(host) != null) {
-            return 0;
+        List<String[]> tables;
+        try {
+            tables = tables(host);
+        } catch (HostNotReadyException e) {
+            return 0; // no nft there: no tables either
         }
         int removed = 0;
-        for (String[] t : tables(host)) {
+        for (String[] t : tables) {
             if (dead.test(t[1])) {
                 log.info("sweep: deleting nft table {} {}", t[0], t[1]);
                 try {
