@@ -73,6 +73,11 @@ public final class Antrieb implements AutoCloseable {
     public static final List<Integer> DEFAULT_EGRESS_PORTS = List.of(22, 53, 80, 443);
     /** Whether nodes start from saved, booted warm-start templates. */
     public static final boolean DEFAULT_WARM_START = true;
+    /**
+     * How long a lost libvirt connection is tried again before a call fails and the host's clusters count as lost:
+     * 60 s (see {@link Builder#reconnectTimeout}).
+     */
+    public static final Duration DEFAULT_RECONNECT_TIMEOUT = Duration.ofSeconds(60);
     /** Bytes of warm-start templates the sweep leaves on the host's disk: 4 GiB. */
     public static final long DEFAULT_TEMPLATE_POOL_BYTES = 4L << 30;
     /** Warm-start templates kept per image (the VM sizes and NIC counts a test suite uses). */
@@ -102,6 +107,7 @@ public final class Antrieb implements AutoCloseable {
     private final Settings settings;
     private final HostPool<HostEngine> pool;
     private final int maxClustersPerHost;
+    private final Duration reconnectTimeout;
     private final CatalogService catalog;
     private final Semaphore slots;
     private final Map<String, LibvirtCluster> clusters = new ConcurrentHashMap<>();
@@ -111,17 +117,18 @@ public final class Antrieb implements AutoCloseable {
     private final ImageAliases imageAliases;
     private volatile boolean closed;
 
-    private Antrieb(Settings settings, List<URI> hosts, int maxClustersPerHost, Path catalogDir, String namespace,
-                    ImageAliases imageAliases) {
+    private Antrieb(Settings settings, List<URI> hosts, int maxClustersPerHost, Duration reconnectTimeout, Path catalogDir,
+                    String namespace, ImageAliases imageAliases) {
         this.settings = settings;
         this.imageAliases = imageAliases;
         this.maxClustersPerHost = maxClustersPerHost;
+        this.reconnectTimeout = reconnectTimeout;
         AtomicInteger threads = new AtomicInteger();
         this.executor = Executors.newCachedThreadPool(r -> daemon(r, "antrieb-worker-" + threads.incrementAndGet()));
         List<HostEngine> engines = new java.util.ArrayList<>();
         try {
             for (URI uri : hosts) {
-                engines.add(HostEngine.open(settings.toBuilder().uri(uri).build(), executor));
+                engines.add(HostEngine.open(settings.toBuilder().uri(uri).build(), reconnectTimeout, executor));
             }
             this.pool = new HostPool<>(engines, maxClustersPerHost);
             HostEngine primary = pool.primary();
@@ -173,6 +180,7 @@ public final class Antrieb implements AutoCloseable {
         b.imageAliases = imageAliases;
         b.hosts = hosts();
         b.maxClustersPerHost = maxClustersPerHost;
+        b.reconnectTimeout = reconnectTimeout;
         return b;
     }
 
@@ -462,6 +470,7 @@ public final class Antrieb implements AutoCloseable {
         private ImageAliases imageAliases = ImageAliases.NONE;
         private List<URI> hosts = List.of();
         private int maxClustersPerHost = Placement.Candidate.UNLIMITED;
+        private Duration reconnectTimeout = DEFAULT_RECONNECT_TIMEOUT;
 
         private Builder(Settings s) {
             settings = s.toBuilder();
@@ -503,6 +512,19 @@ public final class Antrieb implements AutoCloseable {
             }
             hosts = List.copyOf(list);
             settings.uri(list.get(0));
+            return this;
+        }
+
+        /**
+         * How long a lost libvirt connection (libvirtd restarted, a host that went silent) is tried again before a
+         * call fails with {@link HostUnavailableException} and the host's clusters are {@link Cluster#isLost() lost}
+         * (default {@link #DEFAULT_RECONNECT_TIMEOUT}).
+         */
+        public Builder reconnectTimeout(Duration timeout) {
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("reconnectTimeout must be positive, was " + timeout);
+            }
+            reconnectTimeout = timeout;
             return this;
         }
 
@@ -668,7 +690,8 @@ public final class Antrieb implements AutoCloseable {
         public Antrieb build() {
             sh.antrieb.internal.catalog.Names.checkNamespace(namespace);
             Settings s = settings.build();
-            return new Antrieb(s, hosts.isEmpty() ? List.of(s.uri()) : hosts, maxClustersPerHost, catalogDir, namespace, imageAliases);
+            return new Antrieb(s, hosts.isEmpty() ? List.of(s.uri()) : hosts, maxClustersPerHost, reconnectTimeout, catalogDir,
+                    namespace, imageAliases);
         }
 
         /** The settings the client would be built with; for tests. */

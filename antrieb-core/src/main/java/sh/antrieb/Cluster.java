@@ -130,8 +130,8 @@ public interface Cluster extends AutoCloseable {
 
     /**
      * Whether the cluster's host stopped answering: its libvirt connection was lost and could not be re-opened
-     * within the reconnect timeout (60 s). Commands fail meanwhile (exit code -1, the reason in stderr); the cluster
-     * is usable again if the host answers before the cluster's TTL.
+     * within the client's reconnect timeout ({@link Antrieb.Builder#reconnectTimeout}). Commands fail meanwhile
+     * (exit code -1, the reason in stderr); the cluster is usable again if the host answers before its TTL.
      */
     default boolean isLost() {
         return false;

@@ -33,6 +33,8 @@ class AntriebBuilderTest {
         assertThatThrownBy(() -> Antrieb.builder().hosts("qemu+ssh://root@kvm 1/system"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a libvirt URI");
         assertThatThrownBy(() -> Antrieb.builder().maxClustersPerHost(0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Antrieb.builder().reconnectTimeout(java.time.Duration.ZERO)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("reconnectTimeout must be positive");
     }
 
     @Test

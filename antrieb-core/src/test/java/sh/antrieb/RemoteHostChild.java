@@ -86,7 +86,7 @@ public final class RemoteHostChild {
     /** A pool of this machine's libvirt and the SSH host, one cluster per host at most. */
     private static void pool(URI remote) throws Exception {
         try (Antrieb pool = TestHosts.client().hosts(Antrieb.DEFAULT_LIBVIRT_URI.toString(), remote.toString())
-                .maxClustersPerHost(1).maxConcurrentClusters(3).build()) {
+                .maxClustersPerHost(1).maxConcurrentClusters(3).reconnectTimeout(Duration.ofSeconds(10)).build()) {
             Cluster first = pool.provision("debian12");
             Cluster second = pool.provision("debian12");
             fact("first-host", first.host());

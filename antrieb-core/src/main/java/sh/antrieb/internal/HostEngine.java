@@ -42,12 +42,12 @@ public final class HostEngine implements Engine {
     }
 
     /**
-     * Connects to the host at {@code settings.uri()}.
+     * Connects to the host at {@code settings.uri()}; a lost connection is tried again for {@code reconnectTimeout}.
      *
      * @throws sh.antrieb.HostNotReadyException when libvirt there cannot be reached or used
      */
-    public static HostEngine open(Settings settings, ExecutorService executor) {
-        LibvirtHost host = LibvirtHost.connect(settings.uri());
+    public static HostEngine open(Settings settings, java.time.Duration reconnectTimeout, ExecutorService executor) {
+        LibvirtHost host = LibvirtHost.connect(settings.uri(), reconnectTimeout);
         try {
             Accelerator accelerator = settings.accelerator() != null ? settings.accelerator() : host.detectAccelerator();
             SshTransport ssh = new SshTransport(host.link()); // one SSH session to a remote host: commands and guests alike

@@ -57,7 +57,7 @@ public final class LibvirtHost implements AutoCloseable {
             (userData, error) -> log.debug("libvirt: {}", error.message);
 
     /** How long a call waits for a lost connection to be re-opened before it fails with {@link HostUnavailableException}. */
-    public static final Duration DEFAULT_RECONNECT_TIMEOUT = Duration.ofSeconds(60);
+    public static final Duration DEFAULT_RECONNECT_TIMEOUT = sh.antrieb.Antrieb.DEFAULT_RECONNECT_TIMEOUT;
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(2);
 
     private final URI uri;
