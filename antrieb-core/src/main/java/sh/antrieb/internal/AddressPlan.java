@@ -1,6 +1,5 @@
 package sh.antrieb.internal;
 
-import java.io.IOException;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,11 +56,11 @@ public final class AddressPlan {
             }
         }
         try {
-            HostShell.Result routes = host.link().run(List.of("cat", "/proc/net/route"), null, java.time.Duration.ofSeconds(30));
+            HostShell.Result routes = host.run(java.time.Duration.ofSeconds(30), null, "cat", "/proc/net/route");
             if (routes.ok()) {
                 plan.addRoutes(routes.output().lines().toList());
             }
-        } catch (IOException | RuntimeException e) {
+        } catch (RuntimeException e) {
             // no route table to read: libvirt still refuses overlapping networks
             log.debug("no route table of {}: {}", host.uri(), e.toString());
         }

@@ -406,8 +406,8 @@ public final class LibvirtHost implements AutoCloseable {
     private boolean cpuinfoHasVirtFlags() {
         HostShell.Result cpuinfo;
         try {
-            cpuinfo = link.run(List.of("cat", "/proc/cpuinfo"), null, Duration.ofSeconds(30));
-        } catch (IOException e) {
+            cpuinfo = run(Duration.ofSeconds(30), null, "cat", "/proc/cpuinfo");
+        } catch (HostUnavailableException e) {
             log.debug("cannot read /proc/cpuinfo on {}", link.where(), e);
             return false;
         }
