@@ -52,6 +52,8 @@ public final class ImageStore {
     private final Path cacheDir;
     private final LibvirtHost host;
     private final Map<String, BootImage> ready = new ConcurrentHashMap<>();
+    /** Catalog images as this machine has them to the same images as the host opens them ({@link HostArtifacts}). */
+    private final Map<BootImage, BootImage> onHost = new ConcurrentHashMap<>();
     private volatile Extension extension;
 
     /**
@@ -135,7 +137,14 @@ public final class ImageStore {
         checkKnown(name);
         String base = baseName(name);
         if (!RECIPES.containsKey(base)) {
-            return HostArtifacts.onHost(host, extension.resolve(name));
+            // Stack, saved and imported images: their files are put on the host once per client, not at every provision.
+            BootImage local = extension.resolve(name);
+            BootImage there = onHost.get(local);
+            if (there == null) {
+                there = HostArtifacts.onHost(host, local);
+                onHost.put(local, there);
+            }
+            return there;
         }
         BootImage cached = ready.get(base);
         if (cached != null) {
